@@ -30,6 +30,7 @@ const optionalUrl = (protocols: string[]) =>
 /** One entry per setting: environment variable → typed field. Keep README's table in step. */
 export const SETTINGS = {
   databaseUrl: { env: 'DATABASE_URL', schema: optionalUrl(['postgres:', 'postgresql:']).optional(), doc: 'PostgreSQL connection string. Unset: embedded PostgreSQL (PGlite) in DATA_DIR.' },
+  databaseSchema: { env: 'DATABASE_SCHEMA', schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase SQL identifier').optional(), doc: 'PostgreSQL schema to use (created if missing). Unset: the default search_path (public).' },
   redisUrl: { env: 'REDIS_URL', schema: optionalUrl(['redis:', 'rediss:']).optional(), doc: 'Redis for the BullMQ fleet. Unset: jobs run in-process.' },
   senateBaseUrl: { env: 'SENATE_BASE_URL', schema: optionalUrl(['http:', 'https:']).default('https://www.senate.be'), doc: 'Where the Senate is (tests point it at the fake Senate).' },
   listingUrlTemplate: { env: 'LISTING_URL_TEMPLATE', schema: z.string().default('/www/?MIval=/Vragen/SVListe&LEG={leg}&LANG={lang}&PAGE={page}'), doc: 'Listing page path or URL; {leg}, {lang}, {page} are filled in. Empty: discover by probing only.' },

@@ -1,0 +1,40 @@
+/** What every command that needs the database starts with: config, logger, a migrated Db. */
+import { loadConfig, type Config } from '../../config/index.ts';
+import { openDb, type Db } from '../store/db.ts';
+import { migrate } from '../store/migrate.ts';
+import { createLogger, type Logger } from '../util/logger.ts';
+
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  db: Db;
+}
+
+export async function openStore(config: Config, logger: Logger): Promise<Db> {
+  const db = await openDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+    logger,
+  });
+  try {
+    const { applied } = await migrate(db);
+    if (applied.length > 0) logger.info({ applied }, 'applied migrations');
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  return db;
+}
+
+export async function withApp<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const db = await openStore(config, logger);
+  try {
+    return await fn({ config, logger, db });
+  } finally {
+    await db.close();
+    logger.flush();
+  }
+}

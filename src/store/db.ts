@@ -1,0 +1,185 @@
+/**
+ * One small database interface over two engines: PostgreSQL (pg Pool) and embedded
+ * PostgreSQL (PGlite). The repositories and migrations use only this, so the same SQL runs
+ * on both. Values come back alike on both: `date` as 'YYYY-MM-DD' strings, int8 as numbers,
+ * bytea as Buffer, timestamptz as Date, jsonb parsed.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import type { Logger } from '../util/logger.ts';
+import { coerceError } from '../util/errors.ts';
+
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Several statements, no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pg' | 'pglite';
+  /** Runs `fn` in one transaction; rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Idempotent: later calls return the first call's promise. */
+  close(): Promise<void>;
+}
+
+const OID_INT8 = 20;
+const OID_DATE = 1082;
+
+pg.types.setTypeParser(OID_INT8, (v: string) => Number(v));
+pg.types.setTypeParser(OID_DATE, (v: string) => v);
+
+export interface OpenDbOptions {
+  /** postgres:// URL; unset → PGlite in `dataDir`. */
+  databaseUrl?: string | undefined;
+  /** Directory of the embedded database; `memory://` for a throwaway one. */
+  dataDir?: string;
+  /** PostgreSQL schema to work in (tests isolate themselves this way). */
+  schema?: string;
+  poolSize?: number;
+  logger?: Logger;
+}
+
+export async function openDb(opts: OpenDbOptions): Promise<Db> {
+  if (opts.databaseUrl) return openPg(opts.databaseUrl, opts);
+  return openPglite(opts.dataDir ?? './data', opts);
+}
+
+/** Retryable PostgreSQL failures by SQLSTATE (serialization, deadlock, admin shutdown…). */
+export function isTransientDbError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && ['40001', '40P01', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53300'].includes(code);
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+async function openPg(url: string, opts: OpenDbOptions): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+  });
+  pool.on('error', (err) => opts.logger?.warn({ err }, 'idle PostgreSQL client failed'));
+  if (opts.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(opts.schema)}`);
+  let closing: Promise<void> | null = null;
+  const db: Db = {
+    kind: 'pg',
+    async query<R>(sql: string, params?: readonly unknown[]) {
+      const r = await pool.query(sql, params as unknown[] | undefined);
+      return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+    },
+    async exec(sql: string) {
+      await pool.query(sql);
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const tx: Queryable = {
+          async query<R>(sql: string, params?: readonly unknown[]) {
+            const r = await client.query(sql, params as unknown[] | undefined);
+            return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+          },
+          async exec(sql: string) {
+            await client.query(sql);
+          },
+        };
+        const out = await fn(tx);
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close() {
+      closing ??= pool.end();
+      return closing;
+    },
+  };
+  return db;
+}
+
+async function openPglite(dataDir: string, opts: OpenDbOptions): Promise<Db> {
+  const { PGlite, types } = await import('@electric-sql/pglite');
+  const inMemory = dataDir.startsWith('memory://');
+  const dir = inMemory ? dataDir : path.resolve(dataDir, 'pglite');
+  if (!inMemory) mkdirSync(dir, { recursive: true });
+  let lite: InstanceType<typeof PGlite>;
+  try {
+    lite = await PGlite.create(dir, {
+      parsers: {
+        [types.INT8]: (v: string) => Number(v),
+        [types.DATE]: (v: string) => v,
+      },
+    });
+  } catch (e) {
+    throw new Error(`cannot open the embedded database in ${dir} (is another senate-questions process using it?)`, { cause: coerceError(e) });
+  }
+  if (opts.schema) {
+    await lite.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(opts.schema)}; SET search_path TO ${quoteIdent(opts.schema)}`);
+  }
+  // PGlite is one connection: serialise transactions with plain queries so they never interleave.
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = chain.then(fn, fn);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  const norm = <R>(r: { rows: unknown[]; affectedRows?: number }): QueryResult<R> => ({
+    rows: r.rows.map(fixBytea) as R[],
+    rowCount: r.affectedRows ?? r.rows.length,
+  });
+  let closing: Promise<void> | null = null;
+  return {
+    kind: 'pglite',
+    query<R>(sql: string, params?: readonly unknown[]) {
+      return serial(async () => norm<R>(await lite.query(sql, params as unknown[] | undefined)));
+    },
+    exec(sql: string) {
+      return serial(async () => {
+        await lite.exec(sql);
+      });
+    },
+    transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      return serial(() =>
+        lite.transaction(async (t) =>
+          fn({
+            async query<R>(sql: string, params?: readonly unknown[]) {
+              return norm<R>(await t.query(sql, params as unknown[] | undefined));
+            },
+            async exec(sql: string) {
+              await t.exec(sql);
+            },
+          }),
+        ),
+      ) as Promise<T>;
+    },
+    close() {
+      closing ??= chain.then(() => lite.close());
+      return closing;
+    },
+  };
+}
+
+/** PGlite returns bytea as Uint8Array; pg as Buffer. Make both Buffer. */
+function fixBytea(row: unknown): unknown {
+  if (row && typeof row === 'object') {
+    const r = row as Record<string, unknown>;
+    for (const k of Object.keys(r)) {
+      const v = r[k];
+      if (v instanceof Uint8Array && !Buffer.isBuffer(v)) r[k] = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    }
+  }
+  return row;
+}

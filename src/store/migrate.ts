@@ -1,0 +1,69 @@
+/**
+ * Numbered, append-only SQL migrations (`migrations/NNNN_name.sql`), applied in one
+ * transaction under an advisory lock and recorded in a ledger table. Running them twice, or
+ * from two processes at once, is harmless: the second waits for the lock, then finds nothing
+ * to do. A migration that was edited after it was applied is refused (its checksum differs).
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Db } from './db.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  file: string;
+  sql: string;
+  checksum: string;
+}
+
+const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const seen = new Set<number>();
+  return files.map((file) => {
+    const m = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(file);
+    if (!m) throw new Error(`migration file ${file} is not named NNNN_name.sql`);
+    const version = Number(m[1]);
+    if (seen.has(version)) throw new Error(`two migrations have number ${m[1]}`);
+    seen.add(version);
+    const sql = readFileSync(path.join(dir, file), 'utf8');
+    return { version, name: m[2]!, file, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+  });
+}
+
+export interface MigrateResult {
+  applied: number[];
+  current: number;
+}
+
+/** Applies every pending migration. Returns the versions applied by this call. */
+export async function migrate(db: Db, migrations = loadMigrations()): Promise<MigrateResult> {
+  return db.transaction(async (tx) => {
+    // The lock key is per schema, so isolated test schemas do not wait on each other.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('senate-questions:migrate:' || current_schema())::bigint)`);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    integer PRIMARY KEY,
+      name       text NOT NULL,
+      checksum   text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const { rows } = await tx.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations');
+    const done = new Map(rows.map((r) => [r.version, r.checksum]));
+    const applied: number[] = [];
+    for (const m of migrations) {
+      const have = done.get(m.version);
+      if (have !== undefined) {
+        if (have !== m.checksum) throw new Error(`migration ${m.file} was changed after it was applied; add a new migration instead`);
+        continue;
+      }
+      await tx.exec(m.sql);
+      await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [m.version, m.name, m.checksum]);
+      applied.push(m.version);
+    }
+    const current = Math.max(0, ...migrations.map((m) => m.version));
+    return { applied, current };
+  });
+}

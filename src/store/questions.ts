@@ -1,0 +1,321 @@
+/**
+ * The questions repository: upsert of one bilingual record, reads for the crawler's
+ * incremental rule. A language missing from the input (its fetch failed) is left as stored:
+ * a failed fetch or a bad parse never blanks what we have.
+ */
+import { createHash } from 'node:crypto';
+import type {
+  Answer,
+  Author,
+  ChronologyEvent,
+  Lang,
+  QuestionStatus,
+  Relation,
+} from '../senate/question-record.ts';
+import type { Db, Queryable } from './db.ts';
+
+/** Per-language fields, as the merge of the two pages gives them. */
+export interface QuestionTextsInput {
+  title: string;
+  addressee: string | null;
+  subject: string | null;
+  keywords: string[];
+  questionText: string;
+  answer: Answer | null;
+  repairs: number;
+  unknownLabels?: string[];
+}
+
+/** One bilingual question (structurally the parser's BilingualQuestion). */
+export interface QuestionInput {
+  id: string;
+  legislature: number;
+  number: number;
+  author: Author;
+  sentDate: string | null;
+  status: QuestionStatus;
+  answerDeadline: string | null;
+  originalLanguage: Lang | null;
+  events: ChronologyEvent[];
+  relations: Relation[];
+  answerDate: string | null;
+  texts: Partial<Record<Lang, QuestionTextsInput>>;
+  conflicts: string[];
+}
+
+export interface UpsertContext {
+  parserVersion: string;
+  runId?: number | null;
+  /** fetch id of the response each language was parsed from */
+  fetchIds?: Partial<Record<Lang, number>>;
+  now?: Date;
+}
+
+export type UpsertOutcome = 'new' | 'changed' | 'unchanged';
+
+export interface StoredQuestion extends QuestionInput {
+  firstSeenAt: Date;
+  lastFetchedAt: Date | null;
+  lastChangedAt: Date | null;
+  goneSince: Date | null;
+  deadlineEstimated: boolean;
+}
+
+function sha(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+function sharedPart(q: QuestionInput) {
+  return {
+    author: q.author,
+    sentDate: q.sentDate,
+    status: q.status,
+    answerDeadline: q.answerDeadline,
+    originalLanguage: q.originalLanguage,
+    events: q.events,
+    relations: q.relations.map((r) => ({ kind: r.kind, target: r.target, targetType: r.targetType, label: r.label })),
+    answerDate: q.answerDate,
+    conflicts: q.conflicts,
+  };
+}
+
+function textPart(t: QuestionTextsInput) {
+  return {
+    title: t.title,
+    addressee: t.addressee,
+    subject: t.subject,
+    keywords: t.keywords,
+    questionText: t.questionText,
+    answer: t.answer,
+    repairs: t.repairs,
+    unknownLabels: t.unknownLabels ?? [],
+  };
+}
+
+/** Writes one question; returns whether it was new, changed or identical to what was stored. */
+export async function upsertQuestion(db: Db, q: QuestionInput, ctx: UpsertContext): Promise<UpsertOutcome> {
+  const now = ctx.now ?? new Date();
+  const sharedHash = sha(sharedPart(q));
+  const langs = (Object.keys(q.texts) as Lang[]).filter((l) => q.texts[l]);
+  const textHashes = Object.fromEntries(langs.map((l) => [l, sha(textPart(q.texts[l]!))])) as Partial<Record<Lang, string>>;
+
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ content_sha256: string | null; text_hashes: Record<string, string> | null }>(
+      `SELECT q.content_sha256,
+              (SELECT jsonb_object_agg(t.lang, t.content_sha256) FROM question_texts t WHERE t.question_id = q.id) AS text_hashes
+         FROM questions q WHERE q.id = $1 FOR UPDATE`,
+      [q.id],
+    );
+    const existing = rows[0];
+    const sameShared = existing?.content_sha256 === sharedHash;
+    const changedLangs = langs.filter((l) => existing?.text_hashes?.[l] !== textHashes[l]);
+    if (existing && sameShared && changedLangs.length === 0) {
+      await tx.query('UPDATE questions SET last_fetched_at = $2, gone_since = NULL WHERE id = $1', [q.id, now]);
+      return 'unchanged';
+    }
+    await tx.query(
+      `INSERT INTO questions (id, legislature, number, author_name, author_party, sent_date, status, answer_deadline,
+                              original_language, answer_date, conflicts, content_sha256, parser_version,
+                              first_seen_at, last_fetched_at, last_changed_at)
+       VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8::date, $9, $10::date, $11::jsonb, $12, $13, $14, $14, $14)
+       ON CONFLICT (id) DO UPDATE SET
+         author_name = EXCLUDED.author_name, author_party = EXCLUDED.author_party, sent_date = EXCLUDED.sent_date,
+         status = EXCLUDED.status, answer_deadline = EXCLUDED.answer_deadline,
+         original_language = EXCLUDED.original_language, answer_date = EXCLUDED.answer_date,
+         conflicts = EXCLUDED.conflicts, content_sha256 = EXCLUDED.content_sha256,
+         parser_version = EXCLUDED.parser_version, last_fetched_at = EXCLUDED.last_fetched_at,
+         last_changed_at = EXCLUDED.last_changed_at, gone_since = NULL`,
+      [
+        q.id, q.legislature, q.number, q.author.name, q.author.party, q.sentDate, q.status, q.answerDeadline,
+        q.originalLanguage, q.answerDate, JSON.stringify(q.conflicts), sharedHash, ctx.parserVersion, now,
+      ],
+    );
+    if (!sameShared) await replaceChronology(tx, q);
+    for (const lang of changedLangs) {
+      const t = q.texts[lang]!;
+      await tx.query(
+        `INSERT INTO question_texts (question_id, lang, title, addressee, subject, keywords, question_text, answer_date,
+                                     answer_text, answer_html, repairs, unknown_labels, content_sha256, parser_version,
+                                     fetch_id, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8::date, $9, $10, $11, $12::text[], $13, $14, $15, $16)
+         ON CONFLICT (question_id, lang) DO UPDATE SET
+           title = EXCLUDED.title, addressee = EXCLUDED.addressee, subject = EXCLUDED.subject,
+           keywords = EXCLUDED.keywords, question_text = EXCLUDED.question_text, answer_date = EXCLUDED.answer_date,
+           answer_text = EXCLUDED.answer_text, answer_html = EXCLUDED.answer_html, repairs = EXCLUDED.repairs,
+           unknown_labels = EXCLUDED.unknown_labels, content_sha256 = EXCLUDED.content_sha256,
+           parser_version = EXCLUDED.parser_version, fetch_id = EXCLUDED.fetch_id, updated_at = EXCLUDED.updated_at`,
+        [
+          q.id, lang, t.title, t.addressee, t.subject, t.keywords, t.questionText, t.answer?.date ?? null,
+          t.answer?.text ?? null, t.answer?.html ?? null, t.repairs, t.unknownLabels ?? [], textHashes[lang],
+          ctx.parserVersion, ctx.fetchIds?.[lang] ?? null, now,
+        ],
+      );
+    }
+    return existing ? 'changed' : 'new';
+  });
+}
+
+async function replaceChronology(tx: Queryable, q: QuestionInput): Promise<void> {
+  await tx.query('DELETE FROM question_events WHERE question_id = $1', [q.id]);
+  await tx.query('DELETE FROM question_relations WHERE question_id = $1', [q.id]);
+  if (q.events.length > 0) {
+    await tx.query(
+      `INSERT INTO question_events (question_id, seq, date, type, label)
+       SELECT $1, s.seq, s.date, s.type, s.label
+         FROM unnest($2::int[], $3::date[], $4::text[], $5::text[]) AS s(seq, date, type, label)`,
+      [q.id, q.events.map((_, i) => i), q.events.map((e) => e.date), q.events.map((e) => e.type), q.events.map((e) => e.label)],
+    );
+  }
+  if (q.relations.length > 0) {
+    await tx.query(
+      `INSERT INTO question_relations (question_id, seq, kind, target_id, target_type, label)
+       SELECT $1, s.seq, s.kind, s.target_id, s.target_type, s.label
+         FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS s(seq, kind, target_id, target_type, label)`,
+      [
+        q.id,
+        q.relations.map((_, i) => i),
+        q.relations.map((r) => r.kind),
+        q.relations.map((r) => r.target),
+        q.relations.map((r) => r.targetType),
+        q.relations.map((r) => r.label),
+      ],
+    );
+  }
+}
+
+interface QuestionRow {
+  id: string;
+  legislature: number;
+  number: number;
+  author_name: string | null;
+  author_party: string | null;
+  sent_date: string | null;
+  status: QuestionStatus;
+  answer_deadline: string | null;
+  deadline_estimated: boolean;
+  original_language: Lang | null;
+  answer_date: string | null;
+  conflicts: string[];
+  first_seen_at: Date;
+  last_fetched_at: Date | null;
+  last_changed_at: Date | null;
+  gone_since: Date | null;
+}
+
+interface TextRow {
+  question_id: string;
+  lang: Lang;
+  title: string;
+  addressee: string | null;
+  subject: string | null;
+  keywords: string[];
+  question_text: string;
+  answer_date: string | null;
+  answer_text: string | null;
+  answer_html: string | null;
+  repairs: number;
+  unknown_labels: string[];
+}
+
+/** Reads questions back in the input's shape (ordered by legislature, number). */
+export async function getQuestions(db: Queryable, ids: readonly string[]): Promise<StoredQuestion[]> {
+  if (ids.length === 0) return [];
+  const [qs, texts, events, relations] = await Promise.all([
+    db.query<QuestionRow>('SELECT * FROM questions WHERE id = ANY($1::text[]) ORDER BY legislature, number', [ids]),
+    db.query<TextRow>('SELECT * FROM question_texts WHERE question_id = ANY($1::text[])', [ids]),
+    db.query<{ question_id: string; date: string; type: ChronologyEvent['type']; label: string }>(
+      'SELECT question_id, date, type, label FROM question_events WHERE question_id = ANY($1::text[]) ORDER BY question_id, seq',
+      [ids],
+    ),
+    db.query<{ question_id: string; kind: Relation['kind']; target_id: string | null; target_type: Relation['targetType']; label: string }>(
+      'SELECT question_id, kind, target_id, target_type, label FROM question_relations WHERE question_id = ANY($1::text[]) ORDER BY question_id, seq',
+      [ids],
+    ),
+  ]);
+  return qs.rows.map((r) => {
+    const myTexts: Partial<Record<Lang, QuestionTextsInput>> = {};
+    for (const t of texts.rows.filter((t) => t.question_id === r.id)) {
+      myTexts[t.lang] = {
+        title: t.title,
+        addressee: t.addressee,
+        subject: t.subject,
+        keywords: t.keywords,
+        questionText: t.question_text,
+        answer: t.answer_text === null ? null : { date: t.answer_date, text: t.answer_text, html: t.answer_html ?? '' },
+        repairs: t.repairs,
+        unknownLabels: t.unknown_labels,
+      };
+    }
+    return {
+      id: r.id,
+      legislature: r.legislature,
+      number: r.number,
+      author: { name: r.author_name ?? '', party: r.author_party },
+      sentDate: r.sent_date,
+      status: r.status,
+      answerDeadline: r.answer_deadline,
+      originalLanguage: r.original_language,
+      events: events.rows.filter((e) => e.question_id === r.id).map((e) => ({ date: e.date, type: e.type, label: e.label })),
+      relations: relations.rows
+        .filter((x) => x.question_id === r.id)
+        .map((x) => ({ kind: x.kind, target: x.target_id, targetType: x.target_type, label: x.label })),
+      answerDate: r.answer_date,
+      texts: myTexts,
+      conflicts: r.conflicts,
+      firstSeenAt: r.first_seen_at,
+      lastFetchedAt: r.last_fetched_at,
+      lastChangedAt: r.last_changed_at,
+      goneSince: r.gone_since,
+      deadlineEstimated: r.deadline_estimated,
+    };
+  });
+}
+
+export async function getQuestion(db: Queryable, id: string): Promise<StoredQuestion | null> {
+  return (await getQuestions(db, [id]))[0] ?? null;
+}
+
+/** Marks a question the Senate no longer serves; nothing stored is deleted. */
+export async function markGone(db: Queryable, id: string, now = new Date()): Promise<void> {
+  await db.query('UPDATE questions SET gone_since = COALESCE(gone_since, $2) WHERE id = $1', [id, now]);
+}
+
+export async function highestKnownNumber(db: Queryable, legislature: number): Promise<number> {
+  const { rows } = await db.query<{ max: number | null }>('SELECT max(number) AS max FROM questions WHERE legislature = $1', [legislature]);
+  return rows[0]?.max ?? 0;
+}
+
+export async function knownIds(db: Queryable, legislature: number): Promise<Set<string>> {
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM questions WHERE legislature = $1', [legislature]);
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * The questions that can still change: no answer yet and not closed or lapsed, or answered
+ * within the last `recentAnswerDays` days (answers arrive in one language first).
+ */
+export async function refetchCandidates(db: Queryable, legislature: number, recentAnswerDays: number, now = new Date()): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT q.id FROM questions q
+      WHERE q.legislature = $1 AND q.gone_since IS NULL
+        AND (q.status IN ('pending', 'requalified')
+             OR (q.status = 'answered' AND (q.answer_date IS NULL OR q.answer_date >= ($2::timestamptz - make_interval(days => $3))::date))
+             OR (SELECT count(*) FROM question_texts t WHERE t.question_id = q.id) < 2)
+      ORDER BY q.number`,
+    [legislature, now, recentAnswerDays],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Relation targets that are written questions we have not stored yet. */
+export async function unknownRelationTargets(db: Queryable, legislature?: number): Promise<string[]> {
+  const { rows } = await db.query<{ target_id: string }>(
+    `SELECT DISTINCT r.target_id FROM question_relations r
+      WHERE r.target_type = 'written_question' AND r.target_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM questions q WHERE q.id = r.target_id)
+        AND ($1::int IS NULL OR split_part(r.target_id, '-', 1)::int = $1::int)
+      ORDER BY 1`,
+    [legislature ?? null],
+  );
+  return rows.map((r) => r.target_id);
+}

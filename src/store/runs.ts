@@ -1,0 +1,95 @@
+/** crawl_runs: one row per run, with its counts and outcome. Counters are added atomically by any worker. */
+import type { Queryable } from './db.ts';
+
+export type RunKind = 'crawl' | 'recrawl' | 'reparse';
+export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled';
+
+export interface RunCounters {
+  jobsTotal: number;
+  jobsDone: number;
+  requests: number;
+  notModified: number;
+  bytes: number;
+  questionsNew: number;
+  questionsChanged: number;
+  questionsUnchanged: number;
+  questionsFailed: number;
+}
+
+export interface CrawlRun extends RunCounters {
+  id: number;
+  kind: RunKind;
+  mode: 'incremental' | 'full';
+  legislatures: number[];
+  status: RunStatus;
+  startedAt: Date;
+  finishedAt: Date | null;
+  error: string | null;
+  durationMs: number | null;
+}
+
+const COLUMNS: Record<keyof RunCounters, string> = {
+  jobsTotal: 'jobs_total',
+  jobsDone: 'jobs_done',
+  requests: 'requests',
+  notModified: 'not_modified',
+  bytes: 'bytes',
+  questionsNew: 'questions_new',
+  questionsChanged: 'questions_changed',
+  questionsUnchanged: 'questions_unchanged',
+  questionsFailed: 'questions_failed',
+};
+
+export async function createRun(
+  db: Queryable,
+  opts: { kind?: RunKind; mode?: 'incremental' | 'full'; legislatures: number[]; options?: Record<string, unknown> },
+): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO crawl_runs (kind, mode, legislatures, options) VALUES ($1, $2, $3::int[], $4::jsonb) RETURNING id`,
+    [opts.kind ?? 'crawl', opts.mode ?? 'incremental', opts.legislatures, JSON.stringify(opts.options ?? {})],
+  );
+  return rows[0]!.id;
+}
+
+/** Adds to a run's counters (one statement, safe from any number of workers). */
+export async function addToRun(db: Queryable, runId: number, delta: Partial<RunCounters>): Promise<void> {
+  const sets: string[] = [];
+  const params: unknown[] = [runId];
+  for (const [key, col] of Object.entries(COLUMNS) as [keyof RunCounters, string][]) {
+    const v = delta[key];
+    if (v) {
+      params.push(v);
+      sets.push(`${col} = ${col} + $${params.length}`);
+    }
+  }
+  if (sets.length === 0) return;
+  await db.query(`UPDATE crawl_runs SET ${sets.join(', ')} WHERE id = $1`, params);
+}
+
+export async function finishRun(db: Queryable, runId: number, status: RunStatus, error?: string | null): Promise<void> {
+  await db.query(
+    `UPDATE crawl_runs SET status = $2, error = $3, finished_at = now() WHERE id = $1 AND finished_at IS NULL`,
+    [runId, status, error ?? null],
+  );
+}
+
+export async function getRun(db: Queryable, runId: number): Promise<CrawlRun | null> {
+  const { rows } = await db.query<Record<string, unknown>>('SELECT * FROM crawl_runs WHERE id = $1', [runId]);
+  const r = rows[0];
+  if (!r) return null;
+  const started = r.started_at as Date;
+  const finished = (r.finished_at as Date | null) ?? null;
+  const counters = Object.fromEntries(Object.entries(COLUMNS).map(([k, col]) => [k, Number(r[col])])) as unknown as RunCounters;
+  return {
+    id: r.id as number,
+    kind: r.kind as RunKind,
+    mode: r.mode as 'incremental' | 'full',
+    legislatures: r.legislatures as number[],
+    status: r.status as RunStatus,
+    startedAt: started,
+    finishedAt: finished,
+    error: (r.error as string | null) ?? null,
+    durationMs: finished ? finished.getTime() - started.getTime() : null,
+    ...counters,
+  };
+}

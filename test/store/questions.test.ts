@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { archiveFetch, archivedQuestionPages, getValidators, loadBody, saveValidators } from '../../src/store/archive.ts';
+import { getQuestion, highestKnownNumber, refetchCandidates, unknownRelationTargets, upsertQuestion, type QuestionInput } from '../../src/store/questions.ts';
+import { addToRun, createRun, finishRun, getRun } from '../../src/store/runs.ts';
+import { pgliteTestDb, pgTestDb, type TestDb } from '../helpers/db.ts';
+
+function question(overrides: Partial<QuestionInput> = {}): QuestionInput {
+  return {
+    id: '5-3820',
+    legislature: 5,
+    number: 3820,
+    author: { name: 'Bert Anciaux', party: 'sp.a' },
+    sentDate: '2011-11-28',
+    status: 'closed',
+    answerDeadline: null,
+    originalLanguage: 'nl',
+    events: [
+      { date: '2011-11-28', type: 'sent', label: 'Verzending vraag' },
+      { date: '2011-12-07', type: 'closed', label: 'Dossier gesloten' },
+    ],
+    relations: [{ kind: 'reintroduced_as', target: '5-4712', targetType: 'written_question', label: 'Heringediend als' }],
+    answerDate: null,
+    texts: {
+      fr: {
+        title: 'Question écrite n° 5-3820',
+        addressee: 'au ministre de la Justice',
+        subject: 'Prisons belges - Surpopulation - Quotas',
+        keywords: ['établissement pénitentiaire', 'détenu'],
+        questionText: 'Lors de récents conflits…\n\nVoici mes questions.',
+        answer: null,
+        repairs: 0,
+        unknownLabels: [],
+      },
+      nl: {
+        title: 'Schriftelijke vraag nr. 5-3820',
+        addressee: 'aan de minister van Justitie',
+        subject: 'Belgische gevangenissen - Overbezetting - Quota',
+        keywords: ['strafgevangenis', 'gedetineerde'],
+        questionText: 'Naar aanleiding van…\n\nHierover de volgende vragen:',
+        answer: null,
+        repairs: 1,
+        unknownLabels: [],
+      },
+    },
+    conflicts: [],
+    ...overrides,
+  };
+}
+
+const answered = (): QuestionInput => {
+  const q = question({ id: '5-4712', number: 4712, status: 'answered', answerDate: '2012-05-07', relations: [
+    { kind: 'reintroduction_of', target: '5-3820', targetType: 'written_question', label: 'Herindiening van' },
+    { kind: 'requalified_as', target: null, targetType: null, label: 'Requalifiée en' },
+  ] });
+  q.events = [...q.events.slice(0, 1), { date: '2012-05-07', type: 'answered', label: 'Antwoord' }];
+  q.texts.nl!.answer = { date: '2012-05-07', text: 'Aantal\t2011\nBrussel\t12', html: '<table><tr><td>Aantal</td><td>2011</td></tr></table>' };
+  return q;
+};
+
+describe.each([
+  ['PostgreSQL', pgTestDb],
+  ['PGlite', pgliteTestDb],
+] as const)('the question store on %s', (_engine, open) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await open();
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it('reads back exactly the bilingual record it stored', async () => {
+    expect(await upsertQuestion(t.db, question(), { parserVersion: 'test' })).toBe('new');
+    const stored = await getQuestion(t.db, '5-3820');
+    const { firstSeenAt, lastFetchedAt, lastChangedAt, goneSince, deadlineEstimated, ...record } = stored!;
+    expect(record).toEqual(question());
+    expect(firstSeenAt).toBeInstanceOf(Date);
+    expect(goneSince).toBeNull();
+    expect(deadlineEstimated).toBe(false);
+    expect(lastChangedAt?.getTime()).toBe(lastFetchedAt?.getTime());
+  });
+
+  it('answers unchanged for the same record, and changed when a field differs', async () => {
+    expect(await upsertQuestion(t.db, question(), { parserVersion: 'test' })).toBe('unchanged');
+    const corrected = question();
+    corrected.texts.fr!.subject = 'Prisons belges - Surpopulation carcérale - Quotas';
+    expect(await upsertQuestion(t.db, corrected, { parserVersion: 'test' })).toBe('changed');
+    expect((await getQuestion(t.db, '5-3820'))!.texts.fr!.subject).toBe('Prisons belges - Surpopulation carcérale - Quotas');
+  });
+
+  it('keeps the stored language when a record comes with only the other one', async () => {
+    const onlyFr = question();
+    delete onlyFr.texts.nl;
+    await upsertQuestion(t.db, onlyFr, { parserVersion: 'test' });
+    const stored = await getQuestion(t.db, '5-3820');
+    expect(stored!.texts.nl!.subject).toBe('Belgische gevangenissen - Overbezetting - Quota');
+  });
+
+  it('stores answers with their table html, and relations to questions not crawled yet', async () => {
+    expect(await upsertQuestion(t.db, answered(), { parserVersion: 'test' })).toBe('new');
+    const stored = await getQuestion(t.db, '5-4712');
+    expect(stored!.texts.nl!.answer).toEqual(answered().texts.nl!.answer);
+    expect(stored!.relations).toEqual(answered().relations);
+    expect(await highestKnownNumber(t.db, 5)).toBe(4712);
+    await upsertQuestion(t.db, question({ id: '5-10', number: 10, relations: [{ kind: 'also_asked_to', target: '5-11', targetType: 'written_question', label: 'Ook gesteld aan' }] }), { parserVersion: 'test' });
+    expect(await unknownRelationTargets(t.db, 5)).toEqual(['5-11']);
+  });
+
+  it('lists as refetch candidates only the questions that can still change', async () => {
+    const now = new Date('2012-05-20T00:00:00Z');
+    await upsertQuestion(t.db, question({ id: '5-20', number: 20, status: 'pending', events: [] }), { parserVersion: 'test' });
+    const ids = await refetchCandidates(t.db, 5, 30, now);
+    expect(ids).toEqual(['5-20', '5-4712']);
+    expect(await refetchCandidates(t.db, 5, 5, now)).toEqual(['5-20']);
+  });
+
+  it('archives each distinct body once and gives it back byte for byte', async () => {
+    const body = Buffer.from([0x3c, 0x70, 0x3e, 0x80, 0x8e, 0xe9, 0x3c]);
+    const a = await archiveFetch(t.db, { kind: 'question', url: 'u1', questionId: '5-3820', lang: 'nl', status: 200, body, headers: { 'content-type': 'text/html' } });
+    const b = await archiveFetch(t.db, { kind: 'question', url: 'u1', questionId: '5-3820', lang: 'nl', status: 200, body });
+    expect(a.sha256).toBe(b.sha256);
+    expect(b.fetchId).toBeGreaterThan(a.fetchId);
+    const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM fetch_bodies');
+    expect(rows[0]!.n).toBe(1);
+    expect((await loadBody(t.db, a.sha256!))!.equals(body)).toBe(true);
+    const pages = [];
+    for await (const p of archivedQuestionPages(t.db, { legislature: 5 })) pages.push(p);
+    expect(pages.map((p) => [p.questionId, p.lang, p.fetchId, p.body.equals(body)])).toEqual([['5-3820', 'nl', b.fetchId, true]]);
+  });
+
+  it('keeps HTTP validators per URL', async () => {
+    await saveValidators(t.db, 'u1', { etag: '"abc"', lastModified: 'Mon, 01 Jan 2024 00:00:00 GMT', sha256: 'x' });
+    await saveValidators(t.db, 'u1', { etag: '"def"', lastModified: null, sha256: 'y' });
+    expect(await getValidators(t.db, 'u1')).toEqual({ etag: '"def"', lastModified: null, sha256: 'y' });
+    expect(await getValidators(t.db, 'u2')).toBeNull();
+  });
+
+  it('adds to a run counters from several writers and closes it once', async () => {
+    const id = await createRun(t.db, { legislatures: [5], mode: 'full' });
+    await Promise.all([addToRun(t.db, id, { requests: 2, bytes: 100 }), addToRun(t.db, id, { requests: 3, questionsNew: 1 })]);
+    await finishRun(t.db, id, 'succeeded');
+    await finishRun(t.db, id, 'failed', 'late');
+    const run = await getRun(t.db, id);
+    expect(run).toMatchObject({ id, mode: 'full', legislatures: [5], status: 'succeeded', requests: 5, bytes: 100, questionsNew: 1, error: null });
+    expect(run!.durationMs).toBeGreaterThanOrEqual(0);
+  });
+});
