@@ -14,7 +14,7 @@ import {
   deadlineSuffix,
   originalLanguagePhrase,
 } from './labels.ts';
-import type { Block } from './markup-standin.ts';
+import type { Block } from './markup.ts';
 
 export function pageBlocks(page: QuestionPage): Block[] {
   const fr = page.lang === 'fr';
