@@ -1,0 +1,295 @@
+/**
+ * FETCH_MODE=browser: one attempt through Chromium (playwright-core driving Debian's
+ * Chromium), behind the same Fetcher interface, so the polite fetcher wraps it unchanged.
+ *
+ * Every request of the page is paused through the CDP Fetch domain (unlike page.route,
+ * it also sees redirect hops): only the main document and its redirects go out; images,
+ * scripts, styles and favicons are blocked (they would cost rate budget for nothing).
+ * Each redirect hop is charged to the budget (`beforeRedirect`), checked to stay on the
+ * Senate host (max 5 hops), and carries the conditional headers.
+ *
+ * Lifetime is bounded: a new browser context every `pagesPerContext` pages, a fresh
+ * Chromium every `pagesPerBrowser` pages, at most `concurrency` pages at once. close() is
+ * idempotent and closes (kills) every Chromium we launched.
+ *
+ * Differences from the HTTP transport: Chromium applies its own connect timeout (not
+ * CONNECT_TIMEOUT_MS); the body cap is checked after the body has arrived.
+ */
+import { chromium, type Browser, type BrowserContext, type BrowserServer, type CDPSession } from 'playwright-core';
+import { userAgent, type Config } from '../../config/index.ts';
+import { coerceError } from '../util/errors.ts';
+import { silentLogger, type Logger } from '../util/logger.ts';
+import {
+  BodyTooLargeError,
+  FetchTimeoutError,
+  HttpStatusError,
+  NetworkError,
+  OffHostRedirectError,
+  TooManyRedirectsError,
+  TruncatedBodyError,
+  parseRetryAfter,
+} from './errors.ts';
+import { once, type FetchRequest, type FetchResponse, type Fetcher } from './fetcher.ts';
+import { MAX_REDIRECTS } from './http-fetcher.ts';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export type BrowserFetcherConfig = Pick<Config, 'senateBaseUrl' | 'crawlerContact' | 'fetchTimeoutMs' | 'maxBodyBytes' | 'chromiumPath'>;
+
+export interface BrowserFetcherOptions {
+  config: BrowserFetcherConfig;
+  logger?: Logger;
+  /** Pages open at once. Default 2. */
+  concurrency?: number;
+  /** Pages served by one browser context before a fresh one. Default 50. */
+  pagesPerContext?: number;
+  /** Pages served by one Chromium before it is relaunched. Default 500. */
+  pagesPerBrowser?: number;
+}
+
+export interface BrowserFetcher extends Fetcher {
+  /** PIDs of the Chromium processes currently launched (for leak checks). */
+  browserPids(): number[];
+}
+
+interface BrowserGen {
+  /** We launch a server to hold Chromium's process handle (pid, kill), then connect to it. */
+  server: BrowserServer;
+  browser: Browser;
+  pid: number | null;
+  pages: number;
+  active: number;
+  retired: boolean;
+}
+
+interface ContextGen {
+  gen: BrowserGen;
+  context: BrowserContext;
+  pages: number;
+  active: number;
+  retired: boolean;
+}
+
+export function createBrowserFetcher(opts: BrowserFetcherOptions): BrowserFetcher {
+  return new BrowserFetcherImpl(opts);
+}
+
+class BrowserFetcherImpl implements BrowserFetcher {
+  private readonly host: string;
+  private readonly log: Logger;
+  private readonly concurrency: number;
+  private readonly pagesPerContext: number;
+  private readonly pagesPerBrowser: number;
+  private readonly gens = new Set<BrowserGen>();
+  private currentGen: BrowserGen | null = null;
+  private currentCtx: ContextGen | null = null;
+  private lock: Promise<unknown> = Promise.resolve();
+  private active = 0;
+  private readonly waiters: (() => void)[] = [];
+  private closed = false;
+  readonly close: () => Promise<void>;
+
+  constructor(private readonly opts: BrowserFetcherOptions) {
+    this.host = new URL(opts.config.senateBaseUrl).hostname.toLowerCase();
+    this.log = (opts.logger ?? silentLogger).child({ component: 'browser-fetcher' });
+    this.concurrency = Math.max(1, opts.concurrency ?? 2);
+    this.pagesPerContext = Math.max(1, opts.pagesPerContext ?? 50);
+    this.pagesPerBrowser = Math.max(1, opts.pagesPerBrowser ?? 500);
+    this.close = once(() => this.shutdown());
+  }
+
+  browserPids(): number[] {
+    return [...this.gens].map((g) => g.pid).filter((p): p is number => p !== null);
+  }
+
+  async fetch(req: FetchRequest): Promise<FetchResponse> {
+    if (this.closed) throw new Error('browser fetcher is closed');
+    await this.slot(req.signal);
+    let ctx: ContextGen | null = null;
+    try {
+      ctx = await this.serialise(() => this.takeContext());
+      return await this.fetchInContext(ctx, req);
+    } finally {
+      if (ctx) this.releaseContext(ctx);
+      this.active--;
+      this.waiters.shift()?.();
+    }
+  }
+
+  private async slot(signal?: AbortSignal): Promise<void> {
+    while (this.active >= this.concurrency) {
+      signal?.throwIfAborted();
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    this.active++;
+  }
+
+  /** Runs `fn` after every earlier call has settled: launching and rotating must not race. */
+  private serialise<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  private async takeContext(): Promise<ContextGen> {
+    if (this.closed) throw new Error('browser fetcher is closed');
+    let gen = this.currentGen;
+    if (!gen || gen.retired || gen.pages >= this.pagesPerBrowser || !gen.browser.isConnected()) {
+      if (gen) this.retireBrowser(gen);
+      gen = await this.launch();
+    }
+    let ctx = this.currentCtx;
+    if (!ctx || ctx.retired || ctx.gen !== gen || ctx.pages >= this.pagesPerContext) {
+      if (ctx) this.retireContext(ctx);
+      const context = await gen.browser.newContext({ userAgent: userAgent(this.opts.config), serviceWorkers: 'block', javaScriptEnabled: true });
+      ctx = { gen, context, pages: 0, active: 0, retired: false };
+      this.currentCtx = ctx;
+    }
+    ctx.pages++;
+    ctx.active++;
+    gen.pages++;
+    gen.active++;
+    return ctx;
+  }
+
+  private releaseContext(ctx: ContextGen): void {
+    ctx.active--;
+    ctx.gen.active--;
+    if (ctx.retired && ctx.active === 0) void ctx.context.close().catch(() => undefined);
+    if (ctx.gen.retired && ctx.gen.active === 0) void this.closeBrowser(ctx.gen);
+  }
+
+  private retireContext(ctx: ContextGen): void {
+    ctx.retired = true;
+    if (ctx.active === 0) void ctx.context.close().catch(() => undefined);
+  }
+
+  private retireBrowser(gen: BrowserGen): void {
+    gen.retired = true;
+    if (this.currentGen === gen) this.currentGen = null;
+    if (gen.active === 0) void this.closeBrowser(gen);
+  }
+
+  private async launch(): Promise<BrowserGen> {
+    const server = await chromium.launchServer({
+      executablePath: this.opts.config.chromiumPath, args: CHROMIUM_ARGS, headless: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false, host: '127.0.0.1',
+    });
+    let browser: Browser;
+    try {
+      browser = await chromium.connect(server.wsEndpoint());
+    } catch (err) {
+      await server.kill().catch(() => undefined);
+      throw err;
+    }
+    const gen: BrowserGen = { server, browser, pid: server.process().pid ?? null, pages: 0, active: 0, retired: false };
+    browser.on('disconnected', () => {
+      gen.retired = true;
+      this.gens.delete(gen);
+    });
+    this.gens.add(gen);
+    this.currentGen = gen;
+    this.log.info({ pid: gen.pid }, 'chromium launched');
+    return gen;
+  }
+
+  private async closeBrowser(gen: BrowserGen): Promise<void> {
+    this.gens.delete(gen);
+    await gen.browser.close().catch((err: unknown) => this.log.warn({ err: coerceError(err) }, 'disconnecting from chromium failed'));
+    await gen.server.close().catch((err: unknown) => this.log.warn({ err: coerceError(err) }, 'closing chromium failed'));
+    // close() waits for Chromium to exit; kill() is the fallback for a wedged one.
+    if (gen.pid !== null && isAlive(gen.pid)) await gen.server.kill().catch(() => undefined);
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closed = true;
+    await this.lock.catch(() => undefined);
+    const all = [...this.gens];
+    this.currentGen = null;
+    this.currentCtx = null;
+    await Promise.allSettled(all.map((g) => this.closeBrowser(g)));
+  }
+
+  private async fetchInContext(ctx: ContextGen, req: FetchRequest): Promise<FetchResponse> {
+    const started = performance.now();
+    const fetchedAt = new Date();
+    const page = await ctx.context.newPage();
+    let cdp: CDPSession | null = null;
+    let failure: Error | null = null;
+    let hops = 0;
+    let lastUrl = req.url;
+    const onAbort = () => void page.close().catch(() => undefined);
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      cdp = await ctx.context.newCDPSession(page);
+      const session = cdp;
+      const mainFrameId = (await session.send('Page.getFrameTree')).frameTree.frame.id;
+      session.on('Fetch.requestPaused', (ev) => {
+        void (async () => {
+          const isDocument = ev.resourceType === 'Document' && ev.frameId === mainFrameId;
+          if (!isDocument) return session.send('Fetch.failRequest', { requestId: ev.requestId, errorReason: 'BlockedByClient' });
+          if (ev.redirectedRequestId !== undefined) {
+            hops++;
+            const next = new URL(ev.request.url);
+            if (next.hostname.toLowerCase() !== this.host) failure = new OffHostRedirectError(lastUrl, ev.request.url);
+            else if (hops > MAX_REDIRECTS) failure = new TooManyRedirectsError(req.url, hops);
+            else if (req.beforeRedirect) await req.beforeRedirect(ev.request.url).catch((err: unknown) => (failure = coerceError(err)));
+            if (failure) return session.send('Fetch.failRequest', { requestId: ev.requestId, errorReason: 'BlockedByClient' });
+          }
+          lastUrl = ev.request.url;
+          const headers = Object.entries(ev.request.headers).map(([name, value]) => ({ name, value: String(value) }));
+          if (req.validators?.etag) headers.push({ name: 'If-None-Match', value: req.validators.etag });
+          if (req.validators?.lastModified) headers.push({ name: 'If-Modified-Since', value: req.validators.lastModified });
+          return session.send('Fetch.continueRequest', { requestId: ev.requestId, headers });
+        })().catch((err: unknown) => this.log.debug({ err: coerceError(err) }, 'request interception failed (page closed?)'));
+      });
+      await session.send('Fetch.enable', { patterns: [{ urlPattern: '*', requestStage: 'Request' }] });
+
+      const response = await page.goto(req.url, { waitUntil: 'commit', timeout: this.opts.config.fetchTimeoutMs });
+      if (failure) throw failure;
+      if (!response) throw new NetworkError(req.url, 'NO_RESPONSE');
+      const status = response.status();
+      const headers = await response.allHeaders();
+      const finalUrl = response.url();
+      if (status === 304) return result(req.url, finalUrl, 304, headers, Buffer.alloc(0), true, fetchedAt, started);
+      if (status < 200 || status > 299) throw new HttpStatusError(status, finalUrl, parseRetryAfter(headers['retry-after']));
+      const body = await response.body();
+      if (body.length > this.opts.config.maxBodyBytes) throw new BodyTooLargeError(finalUrl, this.opts.config.maxBodyBytes);
+      return result(req.url, finalUrl, status, headers, body, false, fetchedAt, started);
+    } catch (err) {
+      if (req.signal?.aborted) throw coerceError(req.signal.reason);
+      if (failure) throw failure;
+      throw mapBrowserError(err, lastUrl);
+    } finally {
+      req.signal?.removeEventListener('abort', onAbort);
+      await cdp?.detach().catch(() => undefined);
+      await page.close().catch(() => undefined);
+    }
+  }
+}
+
+function result(
+  url: string, finalUrl: string, status: number, headers: Record<string, string>, body: Buffer, notModified: boolean, fetchedAt: Date, started: number,
+): FetchResponse {
+  return { url, finalUrl, status, headers, body, notModified, fetchedAt, durationMs: Math.round(performance.now() - started), attempts: 1 };
+}
+
+/** Maps Playwright/Chromium failures ("net::ERR_CONNECTION_REFUSED", timeouts) to our errors. */
+export function mapBrowserError(err: unknown, url: string): Error {
+  const e = coerceError(err);
+  if (e.name === 'TimeoutError') return new FetchTimeoutError(url, 'total', { cause: e });
+  const code = /net::(ERR_[A-Z_]+)/.exec(e.message)?.[1];
+  if (!code) return e;
+  if (code === 'ERR_CONTENT_LENGTH_MISMATCH' || code === 'ERR_INCOMPLETE_CHUNKED_ENCODING') return new TruncatedBodyError(url, null, null, { cause: e });
+  if (code === 'ERR_CONNECTION_TIMED_OUT') return new FetchTimeoutError(url, 'connect', { cause: e });
+  if (code === 'ERR_TIMED_OUT') return new FetchTimeoutError(url, 'total', { cause: e });
+  return new NetworkError(url, code, { cause: e });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
