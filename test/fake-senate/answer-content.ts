@@ -1,7 +1,7 @@
 /**
  * The content of an answer as parts (paragraphs, tables, lists), and its two forms in the
  * record: `Answer.text` (paragraphs separated by a blank line, table rows as tab-separated
- * lines, list items one per line) and `Answer.html` (p, table/tr/th/td, ul/ol/li).
+ * lines, list items one per line after `1.` or `-`) and `Answer.html` (p, table/tr/th/td, ul/ol/li).
  * The printer reads the parts back from the html, so a record alone is enough to print it.
  */
 import type { Answer } from '../../src/senate/question-record.ts';
@@ -23,7 +23,7 @@ export function partsToText(parts: readonly AnswerPart[]): string {
         case 'table':
           return p.rows.map((r) => r.join('\t')).join('\n');
         case 'list':
-          return p.items.join('\n');
+          return p.items.map((it, n) => `${p.ordered ? `${n + 1}.` : '-'} ${it}`).join('\n');
       }
     })
     .join('\n\n');
@@ -36,19 +36,19 @@ export function partsToHtml(parts: readonly AnswerPart[]): string {
         case 'p':
           return `<p>${escapeHtml(p.text)}</p>`;
         case 'table':
-          return `<table>${p.rows
+          return `<table>\n${p.rows
             .map((r, i) => {
               const tag = p.header && i === 0 ? 'th' : 'td';
               return `<tr>${r.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join('')}</tr>`;
             })
-            .join('')}</table>`;
+            .join('\n')}\n</table>`;
         case 'list': {
           const tag = p.ordered ? 'ol' : 'ul';
           return `<${tag}>${p.items.map((it) => `<li>${escapeHtml(it)}</li>`).join('')}</${tag}>`;
         }
       }
     })
-    .join('');
+    .join('\n');
 }
 
 export function answerFromParts(date: string | null, parts: readonly AnswerPart[]): Answer {
@@ -58,7 +58,7 @@ export function answerFromParts(date: string | null, parts: readonly AnswerPart[
 /** Reads back the html that partsToHtml writes (and only that). */
 export function partsFromHtml(html: string): AnswerPart[] {
   const parts: AnswerPart[] = [];
-  const re = /<p>([\s\S]*?)<\/p>|<table>([\s\S]*?)<\/table>|<(ul|ol)>([\s\S]*?)<\/\3>/g;
+  const re = /<p>([\s\S]*?)<\/p>|<table>\s*([\s\S]*?)\s*<\/table>|<(ul|ol)>([\s\S]*?)<\/\3>/g;
   for (const m of html.matchAll(re)) {
     if (m[1] !== undefined) {
       parts.push({ kind: 'p', text: unescapeHtml(m[1]) });
