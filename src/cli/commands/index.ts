@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as migrate } from './migrate.ts';
+import { register as parse } from './parse.ts';
 
 /** Every CLI command registers itself here: one file per command in this folder. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [migrate];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [migrate, parse];

@@ -1,0 +1,89 @@
+/**
+ * `senate-questions parse <file-or-url> [--lang fr|nl]`: parses one question page and prints
+ * its record as JSON (field names in docs/parse-output.md). The language comes from --lang,
+ * else the URL's `LANG=`, else `-fr`/`-nl` in the file name. A page that is not a question
+ * fails with its reason (exit 1); bad usage exits 2.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig, userAgent } from '../../../config/index.ts';
+import type { Lang } from '../../senate/question-record.ts';
+import { parseQuestionPage } from '../../senate/question-page.ts';
+import { parseQuestionUrl } from '../../senate/urls.ts';
+import { UsageError, WorkFailedError, coerceError } from '../../util/errors.ts';
+
+function isUrl(target: string): boolean {
+  return /^https?:\/\//i.test(target);
+}
+
+/** The language of a target: the URL's LANG= or `-fr`/`-nl` in a file name. */
+export function languageOf(target: string): Lang | null {
+  if (isUrl(target)) {
+    const m = /[?&]LANG=(fr|nl)\b/i.exec(target);
+    return m ? (m[1]!.toLowerCase() as Lang) : null;
+  }
+  const m = /(?:^|[-_.])(fr|nl)(?=[-_.]|$)/i.exec(path.basename(target));
+  return m ? (m[1]!.toLowerCase() as Lang) : null;
+}
+
+async function load(target: string): Promise<{ body: Buffer; contentType: string | null }> {
+  if (!isUrl(target)) {
+    try {
+      return { body: await readFile(target), contentType: null };
+    } catch (e) {
+      throw new UsageError(`cannot read ${target}: ${coerceError(e).message}`);
+    }
+  }
+  const config = loadConfig();
+  let res: Response;
+  try {
+    res = await fetch(target, { headers: { 'user-agent': userAgent(config) }, signal: AbortSignal.timeout(config.fetchTimeoutMs) });
+  } catch (e) {
+    throw new WorkFailedError(`cannot fetch ${target}: ${coerceError(e).message}`, { cause: e });
+  }
+  if (!res.ok) throw new WorkFailedError(`${target} answered HTTP ${res.status}`);
+  return { body: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') };
+}
+
+export function register(program: Command): void {
+  program
+    .command('parse')
+    .description('Parse one question page (a file or a URL) and print its record as JSON')
+    .argument('<file-or-url>', 'an HTML file or a question page URL')
+    .option('--lang <lang>', 'fr or nl (default: the URL\'s LANG= or -fr/-nl in the file name)')
+    .action(async (target: string, opts: { lang?: string }) => {
+      const given = opts.lang?.toLowerCase();
+      if (given !== undefined && given !== 'fr' && given !== 'nl') throw new UsageError(`--lang must be fr or nl (got ${JSON.stringify(opts.lang)})`);
+      const lang = (given as Lang | undefined) ?? languageOf(target);
+      if (!lang) throw new UsageError(`cannot tell the language of ${target}: pass --lang fr|nl`);
+      const { body, contentType } = await load(target);
+      const expectedId = isUrl(target) ? parseQuestionUrl(target)?.id : undefined;
+      const result = parseQuestionPage({ body, contentType, lang, ...(expectedId ? { expectedId } : {}) });
+      if (!result.ok) throw new WorkFailedError(`${target} is not a question page (${result.reason}): ${result.message}`);
+      const p = result.page;
+      // Documented order and names (docs/parse-output.md).
+      const out = {
+        id: p.id,
+        legislature: p.legislature,
+        number: p.number,
+        lang: p.lang,
+        title: p.title,
+        author: { name: p.author.name, party: p.author.party },
+        sentDate: p.sentDate,
+        addressee: p.addressee,
+        subject: p.subject,
+        keywords: p.keywords,
+        events: p.events.map((e) => ({ date: e.date, type: e.type, label: e.label })),
+        answerDeadline: p.answerDeadline,
+        relations: p.relations.map((r) => ({ kind: r.kind, target: r.target, targetType: r.targetType, label: r.label })),
+        originalLanguage: p.originalLanguage,
+        questionText: p.questionText,
+        answer: p.answer ? { date: p.answer.date, text: p.answer.text, html: p.answer.html } : null,
+        status: p.status,
+        repairs: p.repairs,
+        unknownLabels: p.unknownLabels,
+      };
+      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    });
+}
