@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalRateLimiter, RedisRateLimiter, intervalMs, runScript, type RateLimiter } from '../../src/crawl/rate-limit.ts';
+import { maxInWindow } from './test-server.ts';
+
+let redis: Redis;
+
+beforeAll(() => {
+  redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: false, maxRetriesPerRequest: 1 });
+});
+
+afterAll(async () => {
+  await redis.quit();
+});
+
+const variants: [string, (rate: number) => RateLimiter][] = [
+  ['LocalRateLimiter', (rate) => new LocalRateLimiter({ ratePerSec: rate })],
+  ['RedisRateLimiter', (rate) => new RedisRateLimiter({ redis, ratePerSec: rate, keyPrefix: `test-${randomUUID()}:` })],
+];
+
+describe('intervalMs', () => {
+  it('is 1000/rate, raised by a longer Crawl-delay, never lowered by a shorter one', () => {
+    expect(intervalMs(5)).toBe(200);
+    expect(intervalMs(5, 1000)).toBe(1000);
+    expect(intervalMs(5, 50)).toBe(200);
+  });
+
+  it('is 0 (unlimited) at rate 0 without Crawl-delay', () => {
+    expect(intervalMs(0)).toBe(0);
+  });
+});
+
+describe.each(variants)('%s', (_name, make) => {
+  describe('when many callers acquire at once', () => {
+    it('lets them go at most one interval apart', async () => {
+      const limiter = make(10); // 100 ms apart
+      const times: number[] = [];
+      await Promise.all(Array.from({ length: 8 }, () => limiter.acquire({ host: 'h' }).then(() => times.push(performance.now()))));
+      times.sort((a, b) => a - b);
+      const gaps = times.slice(1).map((t, i) => t - times[i]!);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(90);
+      expect(times[times.length - 1]! - times[0]!).toBeGreaterThanOrEqual(690);
+      expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(10);
+    });
+  });
+
+  describe('when Crawl-delay is longer than the rate', () => {
+    it('spaces requests by the Crawl-delay', async () => {
+      const limiter = make(100);
+      const t0 = performance.now();
+      await limiter.acquire({ host: 'h', minIntervalMs: 300 });
+      await limiter.acquire({ host: 'h', minIntervalMs: 300 });
+      await limiter.acquire({ host: 'h', minIntervalMs: 300 });
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(580);
+    });
+  });
+
+  describe('when the rate is 0', () => {
+    it('does not wait', async () => {
+      const limiter = make(0);
+      const t0 = performance.now();
+      for (let i = 0; i < 20; i++) await limiter.acquire({ host: 'h' });
+      expect(performance.now() - t0).toBeLessThan(200);
+    });
+  });
+
+  describe('when the host is paused', () => {
+    it('makes acquire wait past the pause, even at rate 0', async () => {
+      const limiter = make(0);
+      const until = Date.now() + 400;
+      await limiter.pauseUntil('h', until);
+      expect(await limiter.pausedUntil('h')).toBeGreaterThan(Date.now());
+      const t0 = performance.now();
+      await limiter.acquire({ host: 'h' });
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(380);
+      expect(Date.now()).toBeGreaterThanOrEqual(until - 5);
+    });
+
+    it('only ever extends a pause', async () => {
+      const limiter = make(0);
+      await limiter.pauseUntil('h', Date.now() + 500);
+      await limiter.pauseUntil('h', Date.now() + 100);
+      const left = (await limiter.pausedUntil('h'))! - Date.now();
+      expect(left).toBeGreaterThan(350);
+    });
+
+    it('catches callers that were already waiting for their slot', async () => {
+      const limiter = make(5); // 200 ms apart
+      await limiter.acquire({ host: 'h' });
+      const t0 = performance.now();
+      const waiting = limiter.acquire({ host: 'h' }); // slot in ~200 ms
+      await new Promise((r) => setTimeout(r, 50));
+      await limiter.pauseUntil('h', Date.now() + 600);
+      await waiting;
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(600);
+    });
+
+    it('pauses only that host', async () => {
+      const limiter = make(0);
+      await limiter.pauseUntil('h', Date.now() + 2_000);
+      const t0 = performance.now();
+      await limiter.acquire({ host: 'other' });
+      expect(performance.now() - t0).toBeLessThan(100);
+      expect(await limiter.pausedUntil('other')).toBeNull();
+    });
+  });
+
+  describe('when the caller aborts while waiting', () => {
+    it('rejects with the abort reason', async () => {
+      const limiter = make(0);
+      await limiter.pauseUntil('h', Date.now() + 10_000);
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(new Error('stop')), 50);
+      await expect(limiter.acquire({ host: 'h', signal: ac.signal })).rejects.toThrow('stop');
+    });
+  });
+});
+
+describe('RedisRateLimiter', () => {
+  describe('when two limiters share a key prefix (two processes)', () => {
+    it('shares one budget between them', async () => {
+      const prefix = `test-${randomUUID()}:`;
+      const other = new Redis({ host: '127.0.0.1', port: 6379 });
+      try {
+        const a = new RedisRateLimiter({ redis, ratePerSec: 10, keyPrefix: prefix });
+        const b = new RedisRateLimiter({ redis: other, ratePerSec: 10, keyPrefix: prefix });
+        const times: number[] = [];
+        await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).acquire({ host: 'h' }).then(() => times.push(performance.now()))));
+        expect(maxInWindow(times, 500)).toBeLessThanOrEqual(6);
+        expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(880);
+      } finally {
+        await other.quit();
+      }
+    });
+
+    it('shares the pause', async () => {
+      const prefix = `test-${randomUUID()}:`;
+      const a = new RedisRateLimiter({ redis, ratePerSec: 0, keyPrefix: prefix });
+      const b = new RedisRateLimiter({ redis, ratePerSec: 0, keyPrefix: prefix });
+      await a.pauseUntil('h', Date.now() + 300);
+      const t0 = performance.now();
+      await b.acquire({ host: 'h' });
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(280);
+    });
+  });
+
+  it('loads a script Redis has not seen yet (NOSCRIPT) instead of failing', async () => {
+    // A unique script is certainly not cached; no SCRIPT FLUSH, other suites share this Redis.
+    await expect(runScript(redis, `return 41 + 1 -- ${randomUUID()}`, [], [])).resolves.toBe(42);
+  });
+});
