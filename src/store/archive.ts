@@ -67,23 +67,25 @@ export interface Validators {
   etag: string | null;
   lastModified: string | null;
   sha256: string | null;
+  /** the Content-Type of the response the body came with (its charset decodes a 304) */
+  contentType?: string | null;
 }
 
 export async function getValidators(db: Queryable, url: string): Promise<Validators | null> {
-  const { rows } = await db.query<{ etag: string | null; last_modified: string | null; sha256: string | null }>(
-    'SELECT etag, last_modified, sha256 FROM http_validators WHERE url = $1',
+  const { rows } = await db.query<{ etag: string | null; last_modified: string | null; sha256: string | null; content_type: string | null }>(
+    'SELECT etag, last_modified, sha256, content_type FROM http_validators WHERE url = $1',
     [url],
   );
   const r = rows[0];
-  return r ? { etag: r.etag, lastModified: r.last_modified, sha256: r.sha256 } : null;
+  return r ? { etag: r.etag, lastModified: r.last_modified, sha256: r.sha256, contentType: r.content_type } : null;
 }
 
 export async function saveValidators(db: Queryable, url: string, v: Validators): Promise<void> {
   await db.query(
-    `INSERT INTO http_validators (url, etag, last_modified, sha256, updated_at) VALUES ($1, $2, $3, $4, now())
+    `INSERT INTO http_validators (url, etag, last_modified, sha256, content_type, updated_at) VALUES ($1, $2, $3, $4, $5, now())
      ON CONFLICT (url) DO UPDATE SET etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified,
-       sha256 = EXCLUDED.sha256, updated_at = now()`,
-    [url, v.etag, v.lastModified, v.sha256],
+       sha256 = EXCLUDED.sha256, content_type = EXCLUDED.content_type, updated_at = now()`,
+    [url, v.etag, v.lastModified, v.sha256, v.contentType ?? null],
   );
 }
 

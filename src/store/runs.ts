@@ -28,7 +28,7 @@ export interface CrawlRun extends RunCounters {
   durationMs: number | null;
 }
 
-const COLUMNS: Record<keyof RunCounters, string> = {
+export const RUN_COUNTER_COLUMNS: Record<keyof RunCounters, string> = {
   jobsTotal: 'jobs_total',
   jobsDone: 'jobs_done',
   requests: 'requests',
@@ -55,7 +55,7 @@ export async function createRun(
 export async function addToRun(db: Queryable, runId: number, delta: Partial<RunCounters>): Promise<void> {
   const sets: string[] = [];
   const params: unknown[] = [runId];
-  for (const [key, col] of Object.entries(COLUMNS) as [keyof RunCounters, string][]) {
+  for (const [key, col] of Object.entries(RUN_COUNTER_COLUMNS) as [keyof RunCounters, string][]) {
     const v = delta[key];
     if (v) {
       params.push(v);
@@ -79,7 +79,7 @@ export async function getRun(db: Queryable, runId: number): Promise<CrawlRun | n
   if (!r) return null;
   const started = r.started_at as Date;
   const finished = (r.finished_at as Date | null) ?? null;
-  const counters = Object.fromEntries(Object.entries(COLUMNS).map(([k, col]) => [k, Number(r[col])])) as unknown as RunCounters;
+  const counters = Object.fromEntries(Object.entries(RUN_COUNTER_COLUMNS).map(([k, col]) => [k, Number(r[col])])) as unknown as RunCounters;
   return {
     id: r.id as number,
     kind: r.kind as RunKind,

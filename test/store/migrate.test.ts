@@ -12,7 +12,7 @@ const run = promisify(execFile);
 const CLI = path.resolve('bin/senate-questions.js');
 const EXPECTED_TABLES = [
   'changes', 'crawl_runs', 'events', 'fetch_bodies', 'fetches', 'http_validators', 'question_events',
-  'question_relations', 'question_texts', 'questions', 'schema_migrations',
+  'question_relations', 'question_texts', 'questions', 'run_jobs', 'schema_migrations',
 ];
 
 async function tables(t: TestDb): Promise<string[]> {
@@ -88,7 +88,7 @@ describe('migrations', () => {
   describe('on the embedded database (PGlite) in a data directory', () => {
     it('migrates through the CLI with DATABASE_URL unset, and again harmlessly', async () => {
       const dataDir = mkdtempSync(path.join(tmpdir(), 'sq-data-'));
-      const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+      const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: "silent" };
       delete env.DATABASE_URL;
       try {
         const first = await run('node', [CLI, 'migrate'], { env });

@@ -131,7 +131,7 @@ describe.each([
   it('keeps HTTP validators per URL', async () => {
     await saveValidators(t.db, 'u1', { etag: '"abc"', lastModified: 'Mon, 01 Jan 2024 00:00:00 GMT', sha256: 'x' });
     await saveValidators(t.db, 'u1', { etag: '"def"', lastModified: null, sha256: 'y' });
-    expect(await getValidators(t.db, 'u1')).toEqual({ etag: '"def"', lastModified: null, sha256: 'y' });
+    expect(await getValidators(t.db, 'u1')).toEqual({ etag: '"def"', lastModified: null, sha256: 'y', contentType: null });
     expect(await getValidators(t.db, 'u2')).toBeNull();
   });
 

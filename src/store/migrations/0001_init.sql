@@ -61,6 +61,20 @@ CREATE TABLE crawl_runs (
   error               text
 );
 
+-- The jobs of a run, one row per (run, key): enqueueing is idempotent, a job's completion
+-- counts once even when a worker dies after doing the work, and a run ends when every row
+-- has finished.
+CREATE TABLE run_jobs (
+  run_id      bigint NOT NULL REFERENCES crawl_runs (id) ON DELETE CASCADE,
+  key         text NOT NULL,
+  kind        text NOT NULL,
+  data        jsonb NOT NULL DEFAULT '{}'::jsonb,
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  finished_at timestamptz,
+  outcome     text,
+  PRIMARY KEY (run_id, key)
+);
+
 -- Every response (and every failed attempt that produced a status) of every run.
 CREATE TABLE fetches (
   id           bigserial PRIMARY KEY,
@@ -131,6 +145,7 @@ CREATE TABLE http_validators (
   etag          text,
   last_modified text,
   sha256        text,
+  content_type  text,
   updated_at    timestamptz NOT NULL DEFAULT now()
 );
 

@@ -1,0 +1,145 @@
+/**
+ * fetch-question: fetch the FR and the NL page of one question, archive both, parse them,
+ * and hand one bilingual record to the store. A language that fails is retried (the job
+ * throws) and, on the last attempt, the other language is still stored; nothing stored for
+ * either language is ever blanked by a failure or by a page that is not a question.
+ */
+import { isRetryable } from '../src/crawl/errors.ts';
+import { mergeBilingual } from '../src/senate/bilingual.ts';
+import { PARSER_VERSION, parseQuestionPage } from '../src/senate/question-page.ts';
+import { LANGS, type Lang, type QuestionPage } from '../src/senate/question-record.ts';
+import { questionUrl } from '../src/senate/urls.ts';
+import { loadBody } from '../src/store/archive.ts';
+import { markGone, upsertQuestion } from '../src/store/questions.ts';
+import { coerceError } from '../src/util/errors.ts';
+import { emptyCounters, fetchPage, type Counters } from './fetch-page.ts';
+import { followRelations } from './follow-relations.ts';
+import type { FetchQuestionData, JobContext, JobResult } from './types.ts';
+
+type LangOutcome =
+  | { kind: 'page'; page: QuestionPage; fetchId: number; notModified: boolean }
+  | { kind: 'unchanged'; fetchId: number }
+  | { kind: 'missing'; reason: string }
+  | { kind: 'error'; error: Error };
+
+/** A language failed in a way worth retrying; carries the counters of the attempt. */
+export class LanguageFetchError extends Error {
+  override readonly name = 'LanguageFetchError';
+  constructor(
+    readonly questionId: string,
+    readonly failures: Partial<Record<Lang, Error>>,
+    readonly counters: Counters,
+  ) {
+    const first = Object.values(failures)[0];
+    super(`${questionId}: ${Object.entries(failures).map(([l, e]) => `${l}: ${e.message}`).join('; ')}`, { cause: first });
+  }
+  get retryable(): boolean {
+    return Object.values(this.failures).some((e) => isRetryable(e));
+  }
+}
+
+export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): Promise<JobResult> {
+  const counters = emptyCounters();
+  const log = ctx.logger.child({ questionId: data.id });
+  const outcomes = Object.fromEntries(
+    await Promise.all(LANGS.map(async (lang) => [lang, await fetchLanguage(ctx, counters, data, lang)] as const)),
+  ) as Record<Lang, LangOutcome>;
+
+  const failures: Partial<Record<Lang, Error>> = {};
+  for (const lang of LANGS) {
+    const o = outcomes[lang];
+    if (o.kind === 'error') failures[lang] = o.error;
+  }
+  const failed = Object.keys(failures).length > 0;
+  if (failed && ctx.attempt < ctx.maxAttempts && Object.values(failures).some((e) => isRetryable(e))) {
+    throw new LanguageFetchError(data.id, failures, counters);
+  }
+
+  const pages = Object.fromEntries(LANGS.map((l) => [l, outcomes[l].kind === 'page' ? (outcomes[l] as { page: QuestionPage }).page : null])) as Record<Lang, QuestionPage | null>;
+  const base = { requests: counters.requests, bytes: counters.bytes, notModified: counters.notModified };
+
+  if (LANGS.every((l) => outcomes[l].kind === 'unchanged')) {
+    await ctx.db.query('UPDATE questions SET last_fetched_at = now() WHERE id = $1', [data.id]);
+    return { outcome: 'unchanged', counters: { ...base, questionsUnchanged: 1 } };
+  }
+  if (LANGS.every((l) => outcomes[l].kind === 'missing')) {
+    // No such number (or gone): keep what we have, mark it gone.
+    await markGone(ctx.db, data.id);
+    return { outcome: 'missing', counters: base };
+  }
+  if (!pages.fr && !pages.nl) {
+    // One language unchanged (304) and the other failed or missing: nothing new to store.
+    return failed
+      ? { outcome: 'failed', counters: { ...base, questionsFailed: 1 } }
+      : { outcome: 'unchanged', counters: { ...base, questionsUnchanged: 1 } };
+  }
+
+  // A language that answered 304 while the other changed: parse its archived copy for the merge.
+  for (const lang of LANGS) {
+    const o = outcomes[lang];
+    if (o.kind === 'unchanged') pages[lang] = await archivedPage(ctx, data.id, lang);
+  }
+  const record = mergeBilingual(pages.fr, pages.nl);
+  if (record.conflicts.length > 0) log.warn({ conflicts: record.conflicts }, 'FR and NL pages disagree');
+  const unknown = LANGS.flatMap((l) => pages[l]?.unknownLabels ?? []);
+  if (unknown.length > 0) log.warn({ unknownLabels: unknown }, 'labels the parser does not know');
+  const outcome = await upsertQuestion(ctx.db, record, {
+    parserVersion: PARSER_VERSION,
+    runId: data.runId,
+    fetchIds: Object.fromEntries(LANGS.flatMap((l) => (outcomes[l].kind === 'page' ? [[l, (outcomes[l] as { fetchId: number }).fetchId]] : []))),
+  });
+  await followRelations(ctx, data.runId, record.relations);
+  if (failed) {
+    log.error({ failures: Object.fromEntries(Object.entries(failures).map(([l, e]) => [l, e.message])) }, 'stored one language; the other failed');
+    return { outcome: 'failed', counters: { ...base, questionsFailed: 1 } };
+  }
+  const key = outcome === 'new' ? 'questionsNew' : outcome === 'changed' ? 'questionsChanged' : 'questionsUnchanged';
+  return { outcome, counters: { ...base, [key]: 1 } };
+}
+
+async function fetchLanguage(ctx: JobContext, counters: Counters, data: FetchQuestionData, lang: Lang): Promise<LangOutcome> {
+  const url = questionUrl(ctx.config.senateBaseUrl, data.id, lang);
+  try {
+    const reuse = data.reuseFetchIds?.[lang];
+    const fetched = reuse ? await reusedFetch(ctx, reuse, url) : null;
+    const res = fetched ?? (await fetchPage(ctx, counters, { url, kind: 'question', runId: data.runId, questionId: data.id, lang }));
+    if (res.status === 404 || res.status === 410) return { kind: 'missing', reason: `HTTP ${res.status}` };
+    if (res.notModified) return { kind: 'unchanged', fetchId: res.fetchId };
+    if (!res.body) return { kind: 'missing', reason: 'empty body' };
+    const parsed = parseQuestionPage({ body: res.body, contentType: res.contentType, lang, expectedId: data.id });
+    if (!parsed.ok) {
+      await ctx.db.query('UPDATE fetches SET outcome = $2 WHERE id = $1', [res.fetchId, `not_a_question:${parsed.reason}`]);
+      return { kind: 'missing', reason: parsed.message };
+    }
+    return { kind: 'page', page: parsed.page, fetchId: res.fetchId, notModified: false };
+  } catch (e) {
+    return { kind: 'error', error: coerceError(e) };
+  }
+}
+
+/** A response the prober already fetched and archived in this run. */
+async function reusedFetch(ctx: JobContext, fetchId: number, url: string) {
+  const { rows } = await ctx.db.query<{ status: number; sha256: string | null; headers: Record<string, string> }>(
+    'SELECT status, sha256, headers FROM fetches WHERE id = $1',
+    [fetchId],
+  );
+  const r = rows[0];
+  if (!r?.sha256) return null;
+  const body = await loadBody(ctx.db, r.sha256);
+  if (!body) return null;
+  return { url, status: r.status, notModified: false, body, contentType: r.headers['content-type'] ?? null, fetchId };
+}
+
+async function archivedPage(ctx: JobContext, id: string, lang: Lang): Promise<QuestionPage | null> {
+  const { rows } = await ctx.db.query<{ sha256: string; headers: Record<string, string> }>(
+    `SELECT sha256, headers FROM fetches WHERE question_id = $1 AND lang = $2 AND status = 200 AND sha256 IS NOT NULL
+      ORDER BY fetched_at DESC, id DESC LIMIT 1`,
+    [id, lang],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const body = await loadBody(ctx.db, r.sha256);
+  if (!body) return null;
+  const parsed = parseQuestionPage({ body, contentType: r.headers['content-type'] ?? null, lang, expectedId: id });
+  return parsed.ok ? parsed.page : null;
+}

@@ -1,0 +1,102 @@
+/**
+ * The job registry and the one way a job is executed, whatever runs it (a BullMQ worker or
+ * the in-process runner): build the context, run the handler, decide retry or final
+ * failure, and count the job once in its run.
+ */
+import type { Config } from '../config/index.ts';
+import { CircuitOpenError, isRetryable } from '../src/crawl/errors.ts';
+import type { Fetcher } from '../src/crawl/fetcher.ts';
+import type { Db } from '../src/store/db.ts';
+import { isTransientDbError } from '../src/store/db.ts';
+import { addAttemptCounters, completeJob } from '../src/store/run-jobs.ts';
+import { coerceError } from '../src/util/errors.ts';
+import type { Logger } from '../src/util/logger.ts';
+import { discover } from './discover.ts';
+import { fetchQuestion, LanguageFetchError } from './fetch-question.ts';
+import { jobKey, type Handler, type JobKind, type JobRequest, type JobResult } from './types.ts';
+
+export { jobKey, JOB_KINDS, type JobKind, type JobRequest, type JobResult } from './types.ts';
+
+export const HANDLERS: { [K in JobKind]: Handler<K> } = {
+  discover,
+  'fetch-question': fetchQuestion,
+};
+
+export interface JobDeps {
+  config: Config;
+  db: Db;
+  fetcher: Fetcher;
+  logger: Logger;
+  /** Registers and queues jobs of a run (idempotent per key). */
+  enqueue(runId: number, jobs: JobRequest[]): Promise<void>;
+}
+
+export interface JobAttempt {
+  job: JobRequest;
+  attempt: number;
+  maxAttempts: number;
+  signal: AbortSignal;
+  /** for log lines */
+  jobId?: string;
+}
+
+/** Thrown when a job should be tried again later. */
+export class RetryJobError extends Error {
+  override readonly name = 'RetryJobError';
+}
+
+/** Thrown when a job failed for good (it has been counted in its run). */
+export class FinalJobError extends Error {
+  override readonly name = 'FinalJobError';
+}
+
+/** Thrown when the worker is shutting down: the job goes back to the queue as it was. */
+export class ShutdownError extends Error {
+  override readonly name = 'ShutdownError';
+}
+
+/** The one place that decides whether a failed job is worth another attempt. */
+export function isRetryableJobError(err: unknown): boolean {
+  if (err instanceof LanguageFetchError) return err.retryable;
+  if (err instanceof CircuitOpenError) return true;
+  return isRetryable(err) || isTransientDbError(err);
+}
+
+export async function executeJob(deps: JobDeps, a: JobAttempt): Promise<JobResult> {
+  const { job } = a;
+  const runId = job.data.runId;
+  const key = jobKey(job);
+  const logger = deps.logger.child({ jobId: a.jobId ?? key, kind: job.kind, runId, attempt: a.attempt });
+  const ctx = {
+    config: deps.config,
+    db: deps.db,
+    fetcher: deps.fetcher,
+    logger,
+    signal: a.signal,
+    attempt: a.attempt,
+    maxAttempts: a.maxAttempts,
+    enqueue: (jobs: JobRequest[]) => deps.enqueue(runId, jobs),
+  };
+  let result: JobResult;
+  try {
+    result = await (HANDLERS[job.kind] as Handler<typeof job.kind>)(ctx, job.data as never);
+  } catch (e) {
+    const err = coerceError(e);
+    if (a.signal.aborted) throw new ShutdownError(`${key}: interrupted by shutdown`, { cause: err });
+    const attemptCounters = err instanceof LanguageFetchError ? err.counters : {};
+    if (isRetryableJobError(err) && a.attempt < a.maxAttempts) {
+      logger.warn({ err: err.message }, 'attempt failed; will retry');
+      await addAttemptCounters(deps.db, runId, attemptCounters);
+      throw new RetryJobError(err.message, { cause: err });
+    }
+    logger.error({ err }, 'job failed');
+    await completeJob(deps.db, runId, key, `failed: ${err.message}`.slice(0, 500), {
+      ...attemptCounters,
+      questionsFailed: job.kind === 'fetch-question' ? 1 : 0,
+    });
+    throw new FinalJobError(err.message, { cause: err });
+  }
+  const done = await completeJob(deps.db, runId, key, result.outcome, result.counters);
+  if (done.runFinished) logger.info({ status: done.status }, 'run finished');
+  return result;
+}

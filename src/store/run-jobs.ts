@@ -1,0 +1,114 @@
+/**
+ * The ledger of a run's jobs. Registering is idempotent per (run, key); completing counts
+ * once. Together they let any runner (BullMQ or in-process) know when a run has ended, and
+ * keep a job whose worker died from being either lost or counted twice.
+ */
+import type { Db } from './db.ts';
+import { finishRun, RUN_COUNTER_COLUMNS, type RunCounters, type RunStatus } from './runs.ts';
+
+export interface JobSpec {
+  key: string;
+  kind: string;
+  data: unknown;
+}
+
+/**
+ * Registers jobs for a run. Returns the ones that still need to be queued: new ones, and
+ * ones registered before but never finished (their queue entry may have been lost with a
+ * crashed worker; queues dedupe by key, so queueing them again is harmless).
+ */
+export async function registerJobs(db: Db, runId: number, jobs: readonly JobSpec[]): Promise<JobSpec[]> {
+  if (jobs.length === 0) return [];
+  const unique = [...new Map(jobs.map((j) => [j.key, j])).values()];
+  return db.transaction(async (tx) => {
+    const inserted = await tx.query<{ key: string }>(
+      `INSERT INTO run_jobs (run_id, key, kind, data)
+       SELECT $1, k, kind, d FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS s(k, kind, d)
+       ON CONFLICT (run_id, key) DO NOTHING RETURNING key`,
+      [runId, unique.map((j) => j.key), unique.map((j) => j.kind), unique.map((j) => JSON.stringify(j.data))],
+    );
+    if (inserted.rowCount > 0) {
+      await tx.query('UPDATE crawl_runs SET jobs_total = jobs_total + $2 WHERE id = $1', [runId, inserted.rowCount]);
+    }
+    const fresh = new Set(inserted.rows.map((r) => r.key));
+    const stale = await tx.query<{ key: string }>(
+      `SELECT key FROM run_jobs WHERE run_id = $1 AND key = ANY($2::text[]) AND finished_at IS NULL`,
+      [runId, unique.filter((j) => !fresh.has(j.key)).map((j) => j.key)],
+    );
+    const requeue = new Set([...fresh, ...stale.rows.map((r) => r.key)]);
+    return unique.filter((j) => requeue.has(j.key));
+  });
+}
+
+export interface CompleteResult {
+  /** false when this job had already been completed (a re-run after a crash). */
+  counted: boolean;
+  /** true when this completion ended the run. */
+  runFinished: boolean;
+  status: RunStatus | null;
+}
+
+
+/** Marks a job finished, adds its counters once, and ends the run when it was the last job. */
+export async function completeJob(
+  db: Db,
+  runId: number,
+  key: string,
+  outcome: string,
+  counters: Partial<RunCounters>,
+): Promise<CompleteResult> {
+  return db.transaction(async (tx) => {
+    const done = await tx.query(
+      `UPDATE run_jobs SET finished_at = now(), outcome = $3 WHERE run_id = $1 AND key = $2 AND finished_at IS NULL`,
+      [runId, key, outcome],
+    );
+    if (done.rowCount === 0) return { counted: false, runFinished: false, status: null };
+    const params: unknown[] = [runId];
+    const sets = ['jobs_done = jobs_done + 1'];
+    for (const [k, col] of Object.entries(RUN_COUNTER_COLUMNS) as [keyof RunCounters, string][]) {
+      const v = counters[k];
+      if (v && k !== 'jobsDone' && k !== 'jobsTotal') {
+        params.push(v);
+        sets.push(`${col} = ${col} + $${params.length}`);
+      }
+    }
+    const { rows } = await tx.query<{ jobs_done: number; jobs_total: number; questions_failed: number; status: RunStatus }>(
+      `UPDATE crawl_runs SET ${sets.join(', ')} WHERE id = $1 RETURNING jobs_done, jobs_total, questions_failed, status`,
+      params,
+    );
+    const r = rows[0];
+    if (!r || r.status !== 'running' || r.jobs_done < r.jobs_total) return { counted: true, runFinished: false, status: null };
+    const failures = await tx.query<{ kind: string; outcome: string }>(
+      `SELECT kind, outcome FROM run_jobs WHERE run_id = $1 AND outcome LIKE 'failed%' ORDER BY finished_at LIMIT 20`,
+      [runId],
+    );
+    // A discovery that failed means the run could not see what to fetch: the run failed.
+    const discoveryFailed = failures.rows.find((f) => f.kind === 'discover');
+    const status: RunStatus = discoveryFailed ? 'failed' : r.questions_failed > 0 || failures.rowCount > 0 ? 'partial' : 'succeeded';
+    await finishRun(tx, runId, status, discoveryFailed?.outcome ?? null);
+    return { counted: true, runFinished: true, status };
+  });
+}
+
+/** Counters of an attempt that failed and will be retried (its requests still happened). */
+export async function addAttemptCounters(db: Db, runId: number, counters: Partial<RunCounters>): Promise<void> {
+  const params: unknown[] = [runId];
+  const sets: string[] = [];
+  for (const k of ['requests', 'notModified', 'bytes'] as const) {
+    const v = counters[k];
+    if (v) {
+      params.push(v);
+      sets.push(`${RUN_COUNTER_COLUMNS[k]} = ${RUN_COUNTER_COLUMNS[k]} + $${params.length}`);
+    }
+  }
+  if (sets.length > 0) await db.query(`UPDATE crawl_runs SET ${sets.join(', ')} WHERE id = $1`, params);
+}
+
+/** Jobs of a run not finished yet (a stalled fleet can be inspected with this). */
+export async function pendingJobs(db: Db, runId: number): Promise<JobSpec[]> {
+  const { rows } = await db.query<{ key: string; kind: string; data: unknown }>(
+    'SELECT key, kind, data FROM run_jobs WHERE run_id = $1 AND finished_at IS NULL ORDER BY created_at, key',
+    [runId],
+  );
+  return rows;
+}

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCrawlRun } from '../../jobs/start-run.ts';
+import { getQuestion } from '../../src/store/questions.ts';
+import { getRun } from '../../src/store/runs.ts';
+import { silentLogger } from '../../src/util/logger.ts';
+import { createInProcessRunner } from '../../workers/in-process.ts';
+import { startFakeSenate, type FakeSenate } from '../fake-senate/server.ts';
+import { storedVersusTruth, testConfig, testFetcher } from '../helpers/crawl-env.ts';
+import { pgTestDb, type TestDb } from '../helpers/db.ts';
+
+describe('an in-process crawl of the fake Senate', () => {
+  let fake: FakeSenate;
+  let t: TestDb;
+
+  async function crawl(env: Record<string, string> = {}, full = false) {
+    const config = testConfig(fake, env);
+    const fetcher = testFetcher(config);
+    const runner = createInProcessRunner({ config, db: t.db, fetcher, logger: silentLogger, concurrency: 4, backoffMs: () => 50 });
+    try {
+      const runId = await startCrawlRun(t.db, (id, jobs) => runner.enqueue(id, jobs), { legislatures: [8], full });
+      await runner.drain();
+      return (await getRun(t.db, runId))!;
+    } finally {
+      await runner.close();
+      await fetcher.close();
+    }
+  }
+
+  beforeAll(async () => {
+    fake = await startFakeSenate({ questions: { n: 40, legislature: 8, seed: 7 }, serving: 'varied', listingPageSize: 15 });
+    t = await pgTestDb();
+  });
+  afterAll(async () => {
+    await fake?.close();
+    await t?.drop();
+  });
+
+  it('stores every question in both languages, equal to the ground truth', async () => {
+    const run = await crawl();
+    expect(run).toMatchObject({ status: 'succeeded', questionsNew: 40, questionsFailed: 0 });
+    const { stored, truth } = await storedVersusTruth(t.db, fake);
+    expect(stored).toHaveLength(40);
+    expect(stored).toEqual(truth);
+  });
+
+  it('on a second run with no change, asks only for the listing and the questions that can still change', async () => {
+    fake.clearRequests();
+    const run = await crawl();
+    const { rows } = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM questions WHERE status IN ('pending', 'requalified')
+          OR (status = 'answered' AND answer_date >= current_date - 30)`,
+    );
+    const listingPages = Math.ceil(40 / 15);
+    const requests = fake.requests().filter((r) => !r.url.startsWith('/robots.txt'));
+    expect(requests.filter((r) => r.url.includes('SVListe'))).toHaveLength(listingPages);
+    expect(requests.filter((r) => r.url.includes('SchriftelijkeVraag'))).toHaveLength(2 * rows[0]!.n);
+    expect(run).toMatchObject({ status: 'succeeded', questionsNew: 0, questionsChanged: 0, questionsFailed: 0 });
+    expect(run.notModified).toBe(requests.length);
+  });
+
+  it('picks up an answer that arrives in one language, then in the other', async () => {
+    const pending = fake.ids().find((id) => fake.groundTruth(id)!.fr.status === 'pending')!;
+    fake.answerArrives(pending, { lang: 'nl', date: '2026-11-20', text: 'Het antwoord.' });
+    let run = await crawl();
+    expect(run).toMatchObject({ questionsChanged: 1, questionsNew: 0 });
+    let stored = await getQuestion(t.db, pending);
+    expect(stored!.texts.nl!.answer?.text).toBe('Het antwoord.');
+    expect(stored!.texts.fr!.answer).toBeNull();
+    fake.answerArrives(pending, { lang: 'fr', date: '2026-11-20', text: 'La réponse.' });
+    run = await crawl();
+    expect(run).toMatchObject({ questionsChanged: 1 });
+    stored = await getQuestion(t.db, pending);
+    expect(stored!.texts.fr!.answer?.text).toBe('La réponse.');
+    const { stored: all, truth } = await storedVersusTruth(t.db, fake);
+    expect(all).toEqual(truth);
+  });
+
+  it('keeps a question the Senate stops serving, marked as gone, on a full run', async () => {
+    const victim = fake.ids()[0]!;
+    fake.removeQuestion(victim);
+    const run = await crawl({}, true);
+    expect(run.status).toBe('succeeded');
+    const stored = await getQuestion(t.db, victim);
+    expect(stored!.goneSince).toBeInstanceOf(Date);
+    expect(stored!.texts.fr!.title).toContain(victim);
+  });
+});

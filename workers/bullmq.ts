@@ -1,0 +1,138 @@
+/**
+ * Wires BullMQ queues to the job handlers. One queue per job kind; any number of worker
+ * processes on any number of machines share one Redis and one PostgreSQL. Politeness is not
+ * BullMQ's limiter (it is per queue): the fetcher's Redis rate limiter is the fleet's one
+ * budget. Completed and failed jobs are removed by age and count so Redis stays bounded;
+ * job ids are `r{run}-{key}`, unique per run, so no job is dropped for an id used before.
+ */
+import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { executeJob, FinalJobError, jobKey, JOB_KINDS, ShutdownError, type JobDeps, type JobKind, type JobRequest } from '../jobs/index.ts';
+import { registerJobs } from '../src/store/run-jobs.ts';
+import type { Db } from '../src/store/db.ts';
+
+export interface QueueOptions {
+  prefix: string;
+  attempts?: number;
+}
+
+export const DEFAULT_ATTEMPTS = 5;
+
+/** Redis connection settings BullMQ needs for blocking commands. */
+export function redisConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+}
+
+export type Queues = Record<JobKind, Queue>;
+
+export function createQueues(connection: Redis, opts: QueueOptions): Queues {
+  const defaultJobOptions = {
+    attempts: opts.attempts ?? DEFAULT_ATTEMPTS,
+    backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
+    removeOnComplete: { age: 24 * 3600, count: 1_000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+  };
+  return Object.fromEntries(
+    JOB_KINDS.map((kind) => [kind, new Queue(kind, { connection, prefix: opts.prefix, defaultJobOptions })]),
+  ) as Queues;
+}
+
+export function bullJobId(runId: number, job: JobRequest): string {
+  return `r${runId}-${jobKey(job)}`;
+}
+
+/** Registers jobs in the run ledger and adds the ones that need it to their queues. */
+export function bullEnqueue(db: Db, queues: Queues) {
+  return async (runId: number, jobs: JobRequest[]): Promise<void> => {
+    const specs = await registerJobs(db, runId, jobs.map((j) => ({ key: jobKey(j), kind: j.kind, data: j.data })));
+    const wanted = new Set(specs.map((s) => s.key));
+    const byKind = new Map<JobKind, JobRequest[]>();
+    for (const job of jobs) {
+      if (!wanted.delete(jobKey(job))) continue;
+      byKind.set(job.kind, [...(byKind.get(job.kind) ?? []), job]);
+    }
+    for (const [kind, list] of byKind) {
+      for (let i = 0; i < list.length; i += 1_000) {
+        await queues[kind].addBulk(list.slice(i, i + 1_000).map((job) => ({ name: kind, data: job.data, opts: { jobId: bullJobId(runId, job) } })));
+      }
+    }
+  };
+}
+
+export interface FleetWorkerOptions extends Omit<JobDeps, 'enqueue'> {
+  redisUrl: string;
+  prefix: string;
+  concurrency: number;
+  /** how long a job's lock lasts without renewal; a dead worker's jobs are taken over after it */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+export interface FleetWorker {
+  workers: Worker[];
+  queues: Queues;
+  /** Stops taking jobs; active ones finish, or after `deadlineMs` are sent back to their queue. Idempotent. */
+  close(deadlineMs?: number): Promise<void>;
+}
+
+export function startFleetWorker(opts: FleetWorkerOptions): FleetWorker {
+  const connection = redisConnection(opts.redisUrl);
+  const queues = createQueues(connection, { prefix: opts.prefix });
+  const deps: JobDeps = { ...opts, enqueue: bullEnqueue(opts.db, queues) };
+  const processor = async (job: Job, token?: string, signal?: AbortSignal) => {
+    const kind = job.name as JobKind;
+    const request = { kind, data: job.data } as JobRequest;
+    try {
+      return await executeJob(deps, {
+        job: request,
+        attempt: job.attemptsMade + 1,
+        maxAttempts: job.opts.attempts ?? 1,
+        signal: signal ?? new AbortController().signal,
+        jobId: job.id ?? jobKey(request),
+      });
+    } catch (e) {
+      if (e instanceof ShutdownError) {
+        // Back to the queue as it was: another worker takes it, no attempt spent.
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      if (e instanceof FinalJobError) throw new UnrecoverableError(e.message);
+      throw e;
+    }
+  };
+  const connections = [connection];
+  const workers = JOB_KINDS.map(
+    (kind) =>
+      new Worker(kind, processor, {
+        connection: connections[connections.push(redisConnection(opts.redisUrl)) - 1]!,
+        prefix: opts.prefix,
+        concurrency: kind === 'discover' ? 1 : opts.concurrency,
+        lockDuration: opts.lockDurationMs ?? 30_000,
+        stalledInterval: opts.stalledIntervalMs ?? 15_000,
+        maxStalledCount: 3,
+      }),
+  );
+  for (const w of workers) w.on('error', (err) => opts.logger.error({ err }, 'worker error'));
+  let closing: Promise<void> | null = null;
+  return {
+    workers,
+    queues,
+    close(deadlineMs = 30_000) {
+      closing ??= (async () => {
+        const graceful = Promise.all(workers.map((w) => w.close()));
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), deadlineMs)));
+        if ((await Promise.race([graceful, late])) === 'late') {
+          opts.logger.warn({ deadlineMs }, 'shutdown deadline passed: sending active jobs back to the queue');
+          for (const w of workers) w.cancelAllJobs('shutdown');
+        }
+        clearTimeout(timer);
+        const results = await Promise.allSettled([graceful, ...Object.values(queues).map((q) => q.close())]);
+        for (const c of connections) await c.quit().catch(() => c.disconnect());
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed) throw (failed as PromiseRejectedResult).reason;
+      })();
+      return closing;
+    },
+  };
+}

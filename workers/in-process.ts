@@ -1,0 +1,114 @@
+/**
+ * Runs jobs in this process, for the embedded default (no REDIS_URL): the same handlers,
+ * the same run ledger, the same attempts with backoff, and the same politeness (the fetcher
+ * carries the rate limit), with a bounded number of jobs at once.
+ */
+import { executeJob, FinalJobError, jobKey, RetryJobError, type JobDeps, type JobRequest } from '../jobs/index.ts';
+import { registerJobs } from '../src/store/run-jobs.ts';
+import { coerceError } from '../src/util/errors.ts';
+
+export interface InProcessOptions extends Omit<JobDeps, 'enqueue'> {
+  concurrency: number;
+  maxAttempts?: number;
+  /** backoff before attempt n+1, in ms */
+  backoffMs?: (attempt: number) => number;
+}
+
+interface Pending {
+  job: JobRequest;
+  attempt: number;
+  readyAt: number;
+}
+
+export interface InProcessRunner {
+  enqueue(runId: number, jobs: JobRequest[]): Promise<void>;
+  /** Resolves when every queued job (and every job they queued) has finished. */
+  drain(): Promise<void>;
+  /** Stops taking jobs; aborts the ones running. Idempotent. */
+  close(): Promise<void>;
+}
+
+export function createInProcessRunner(opts: InProcessOptions): InProcessRunner {
+  const maxAttempts = opts.maxAttempts ?? 5;
+  const backoff = opts.backoffMs ?? ((n: number) => Math.min(60_000, 1_000 * 2 ** (n - 1)) * (0.5 + Math.random() / 2));
+  const queue: Pending[] = [];
+  const abort = new AbortController();
+  let active = 0;
+  let closed = false;
+  let idle: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let fatal: Error | null = null;
+
+  const deps: JobDeps = { ...opts, enqueue: (runId, jobs) => runner.enqueue(runId, jobs) };
+
+  function settleIdle(): void {
+    if (active === 0 && queue.length === 0) {
+      const waiting = idle;
+      idle = [];
+      for (const w of waiting) (fatal ? w.reject(fatal) : w.resolve());
+    }
+  }
+
+  function pump(): void {
+    if (closed) return;
+    const now = Date.now();
+    while (active < opts.concurrency) {
+      const i = queue.findIndex((p) => p.readyAt <= now);
+      if (i < 0) break;
+      const [next] = queue.splice(i, 1);
+      active++;
+      void run(next!).finally(() => {
+        active--;
+        pump();
+        settleIdle();
+      });
+    }
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (queue.length > 0 && active < opts.concurrency) {
+      const wait = Math.max(0, Math.min(...queue.map((p) => p.readyAt)) - now);
+      timer = setTimeout(pump, wait);
+    }
+  }
+
+  async function run(p: Pending): Promise<void> {
+    try {
+      await executeJob(deps, { job: p.job, attempt: p.attempt, maxAttempts, signal: abort.signal, jobId: jobKey(p.job) });
+    } catch (e) {
+      if (e instanceof RetryJobError) {
+        queue.push({ job: p.job, attempt: p.attempt + 1, readyAt: Date.now() + backoff(p.attempt) });
+      } else if (!(e instanceof FinalJobError) && !closed) {
+        // The store itself failed (not the Senate): stop rather than lose track of the run.
+        fatal = coerceError(e);
+        closed = true;
+        abort.abort(fatal);
+      }
+    }
+  }
+
+  const runner: InProcessRunner = {
+    async enqueue(runId, jobs) {
+      const specs = await registerJobs(opts.db, runId, jobs.map((j) => ({ key: jobKey(j), kind: j.kind, data: j.data })));
+      const wanted = new Set(specs.map((s) => s.key));
+      for (const job of jobs) {
+        const key = jobKey(job);
+        if (wanted.delete(key)) queue.push({ job, attempt: 1, readyAt: 0 });
+      }
+      pump();
+    },
+    drain() {
+      return new Promise<void>((resolve, reject) => {
+        idle.push({ resolve, reject });
+        settleIdle();
+      });
+    },
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      if (!abort.signal.aborted) abort.abort(new Error('runner closed'));
+      queue.length = 0;
+      settleIdle();
+    },
+  };
+  return runner;
+}
