@@ -30,6 +30,7 @@ import {
   ADDRESSEES,
   GENERIC_ANSWERS,
   GENERIC_ASKS,
+  GENERIC_CONTEXT,
   LEAD_INS,
   REGIONS,
   SENATORS,
@@ -164,8 +165,9 @@ function newContent(rng: Rng, sentDate: string): Content {
   const style = rng.int(0, 2);
   const bullet = (k: number): string => (style === 0 ? `${k + 1}) ` : style === 1 ? `${k + 1}. ` : '- ');
   const lead = rng.pick(LEAD_INS);
+  const context = rng.pick(GENERIC_CONTEXT);
   const text = (l: 0 | 1): string =>
-    [...topic.intro.map((p) => fill(p[l])), lead[l], ...asks.map((a, k) => bullet(k) + fill(a[l]))].join('\n\n');
+    [...topic.intro.map((p) => fill(p[l])), context[l], lead[l], ...asks.map((a, k) => bullet(k) + fill(a[l]))].join('\n\n');
   return {
     senator: rng.pick(SENATORS),
     subject: { fr: subjectParts.map((p) => p[0]).join(' - '), nl: subjectParts.map((p) => p[1]).join(' - ') },

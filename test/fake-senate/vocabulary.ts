@@ -95,6 +95,22 @@ export const LEAD_INS: readonly Pair[] = [
   ['Pourriez-vous répondre aux questions suivantes :', 'Daarom heb ik voor de geachte minister volgende vragen:'],
 ];
 
+/** A closing paragraph of context before the questions. */
+export const GENERIC_CONTEXT: readonly Pair[] = [
+  [
+    'Cette matière relève en partie des compétences des Régions et des Communautés ; la présente question porte sur les aspects qui relèvent de l\'autorité fédérale.',
+    'Deze materie behoort gedeeltelijk tot de bevoegdheden van de Gewesten en de Gemeenschappen; deze vraag betreft de aspecten die onder de federale overheid vallen.',
+  ],
+  [
+    'Les chiffres publiés jusqu\'ici ne permettent pas de se faire une idée précise de la situation, ni de son évolution au cours des dernières années.',
+    'De tot nu toe gepubliceerde cijfers laten niet toe een precies beeld te krijgen van de situatie, noch van de evolutie ervan in de voorbije jaren.',
+  ],
+  [
+    'Plusieurs acteurs de terrain ont attiré mon attention sur ce problème, qui semble prendre de l\'ampleur et appelle une réponse rapide des pouvoirs publics.',
+    'Verschillende actoren op het terrein hebben mij op dit probleem gewezen, dat aan omvang lijkt te winnen en een snel antwoord van de overheid vraagt.',
+  ],
+];
+
 export const GENERIC_ASKS: readonly Pair[] = [
   [
     'Pouvez-vous me communiquer les chiffres pour les années {y1} et {y2}, ventilés par Région ?',
