@@ -16,12 +16,18 @@ function escapeHtml(text: string): string {
 }
 
 /** Items of blocks[from, to). */
-export function collectItems(blocks: readonly HtmlBlock[], from: number, to: number, tables: ReadonlyMap<number, HtmlTable>): BodyItem[] {
+export function collectItems(
+  blocks: readonly HtmlBlock[],
+  from: number,
+  to: number,
+  tables: ReadonlyMap<number, HtmlTable>,
+  isData: (t: HtmlTable) => boolean = () => true,
+): BodyItem[] {
   const items: BodyItem[] = [];
   let i = from;
   while (i < to) {
     const b = blocks[i]!;
-    const dataTable = b.cell ? outermostTableFrom(b, from, tables) : null;
+    const dataTable = b.cell ? outermostTableFrom(b, from, tables, isData) : null;
     if (dataTable) {
       const rows = dataTable.rows
         .map((r) => {
@@ -58,10 +64,10 @@ export function collectItems(blocks: readonly HtmlBlock[], from: number, to: num
 }
 
 /** The outermost table holding `b` that starts at or after `from` (so it belongs to the body). */
-function outermostTableFrom(b: HtmlBlock, from: number, tables: ReadonlyMap<number, HtmlTable>): HtmlTable | null {
+function outermostTableFrom(b: HtmlBlock, from: number, tables: ReadonlyMap<number, HtmlTable>, isData: (t: HtmlTable) => boolean): HtmlTable | null {
   for (const id of b.path) {
     const t = tables.get(id);
-    if (t && t.firstBlock >= from) return t;
+    if (t && t.firstBlock >= from && isData(t)) return t;
   }
   return null;
 }

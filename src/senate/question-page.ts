@@ -7,7 +7,7 @@
  */
 import type { Answer, Author, ChronologyEvent, Lang, NotAQuestionReason, ParseResult, QuestionPage, QuestionStatus, Relation } from './question-record.ts';
 import { decodeBody } from './decode.ts';
-import { htmlToBlocks, type HtmlBlock } from './html-blocks.ts';
+import { htmlToBlocks, type HtmlBlock, type HtmlTable } from './html-blocks.ts';
 import { parseNumericDate, parseWrittenDate, WRITTEN_DATE_SRC } from './dates.ts';
 import { repairText } from './repair.ts';
 import { DEADLINE_RE, eventType, RELATION_LABEL_SRC, relationKind, relationTargetType } from './labels.ts';
@@ -41,7 +41,6 @@ const ADDRESSEE = /^(aan|à|au|aux)\s+\S/i;
 const RULE = /^_{3,}(?:\s+_{3,})*$/;
 const CHRONO = /^chronologie$/i;
 const EVENT_START = /^(\d{1,2}\/\d{1,2}\/\d{4})\s*(.*)$/;
-const DATE_ONLY = /^\d{1,2}\/\d{1,2}\/\d{4}$/;
 const RELATION_G = new RegExp(`(${RELATION_LABEL_SRC})\\s*:`, 'gi');
 const RELATION_TEST = new RegExp(`(?:${RELATION_LABEL_SRC})\\s*:`, 'i');
 const HEADER_DATE = new RegExp(`^(${WRITTEN_DATE_SRC})`, 'i');
@@ -118,7 +117,7 @@ export function parseQuestionPage(input: ParseQuestionInput): ParseResult {
   let qStart = qIdx + 1;
   while (qStart < blocks.length && QHEAD.test(blocks[qStart]!.text)) qStart++;
   const qEnd = trimTrailingLinks(blocks, qStart, aIdx >= 0 ? aIdx : end);
-  let qItems = collectItems(blocks, qStart, qEnd, doc.tables);
+  let qItems = collectItems(blocks, qStart, qEnd, doc.tables, bilingual ? notColumns : undefined);
   if (bilingual) qItems = pickLanguage(qItems, lang);
   const questionText = repairs.fix(renderItems(qItems).text);
 
@@ -128,7 +127,7 @@ export function parseQuestionPage(input: ParseQuestionInput): ParseResult {
     let aStart = aIdx + 1;
     while (aStart < blocks.length && ANSWER_HEAD.test(blocks[aStart]!.text)) aStart++;
     const aEnd = trimTrailingLinks(blocks, aStart, end);
-    let aItems = collectItems(blocks, aStart, aEnd, doc.tables);
+    let aItems = collectItems(blocks, aStart, aEnd, doc.tables, bilingual ? notColumns : undefined);
     if (bilingual) aItems = pickLanguage(aItems, lang);
     const body = renderItems(aItems);
     const answeredEvent = chrono.events.find((e) => e.type === 'answered');
@@ -164,6 +163,11 @@ export function parseQuestionPage(input: ParseQuestionInput): ParseResult {
   return { ok: true, page };
 }
 
+/** In the bilingual print a one-row, two-cell table is the French | Dutch columns, not data. */
+function notColumns(t: HtmlTable): boolean {
+  return !(t.rows.length === 1 && t.rows[0]!.cells.length === 2);
+}
+
 function titleMatches(text: string): { id: string; lang: Lang; title: string }[] {
   const out: { id: string; lang: Lang; title: string }[] = [];
   for (const m of text.matchAll(TITLE_G)) {
@@ -179,7 +183,7 @@ function classifyNoTitle(blocks: readonly HtmlBlock[], complete: boolean): Parse
   if (!complete && content.length > 0) return fail('truncated', 'the page is cut short before any question title');
   const text = content.map((b) => b.text).join('\n');
   if (ERROR_WORDS.test(text)) return fail('error_page', `the page is an error page: ${JSON.stringify(text.slice(0, 120))}`);
-  if (content.every((b) => TEMPLATE_WORDS.test(b.text))) {
+  if (content.length === 0 || content.some((b) => TEMPLATE_WORDS.test(b.text))) {
     return fail('empty', 'the page is an empty template: no question title, no number');
   }
   return fail('no_title', 'the page has no question title ("Schriftelijke vraag nr. …" / "Question écrite n° …")');
@@ -218,6 +222,11 @@ interface Header {
 
 function isStop(text: string): boolean {
   return RULE.test(text) || CHRONO.test(text) || EVENT_START.test(text) || DEADLINE_RE.test(text) || RELATION_TEST.test(text) || QHEAD.test(text);
+}
+
+/** A chronology label in its own cell after a date-only cell (it may carry the deadline). */
+function isEventLabel(text: string): boolean {
+  return !EVENT_START.test(text) && !RULE.test(text) && !CHRONO.test(text) && !RELATION_TEST.test(text) && !QHEAD.test(text);
 }
 
 function readHeader(blocks: readonly HtmlBlock[], from: number, qIdx: number, bilingual: boolean, lang: Lang, repairs: Repairs): Header {
@@ -306,7 +315,7 @@ function readChronology(blocks: readonly HtmlBlock[], from: number, qIdx: number
     const ev = EVENT_START.exec(text);
     if (ev) {
       let label = ev[2]!;
-      if (label === '' && i + 1 < qIdx && !DATE_ONLY.test(blocks[i + 1]!.text) && !isStop(blocks[i + 1]!.text)) label = blocks[++i]!.text;
+      if (label === '' && i + 1 < qIdx && isEventLabel(blocks[i + 1]!.text)) label = blocks[++i]!.text;
       const dl = DEADLINE_RE.exec(label);
       if (dl) {
         deadline ??= parseNumericDate(dl[1]!);
