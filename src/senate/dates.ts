@@ -8,7 +8,7 @@ const MONTHS: Record<string, number> = {
   janvier: 1, février: 2, fevrier: 2, mars: 3, avril: 4, mai: 5, juin: 6, juillet: 7,
   août: 8, aout: 8, aôut: 8, septembre: 9, octobre: 10, novembre: 11, décembre: 12, decembre: 12,
   januari: 1, februari: 2, maart: 3, april: 4, mei: 5, juni: 6, juli: 7, augustus: 8,
-  oktober: 10, december: 12,
+  september: 9, oktober: 10, november: 11, december: 12,
 };
 
 const NUMERIC = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/;
