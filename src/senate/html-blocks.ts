@@ -60,6 +60,9 @@ const SKIP_TAGS = new Set(['script', 'style', 'head', 'title', 'noscript', 'temp
 const INLINE_KEEP: Record<string, string> = { b: 'b', strong: 'strong', i: 'i', em: 'em' };
 const VOID_TAGS = new Set(['br', 'hr', 'img', 'meta', 'link', 'input', 'area', 'base', 'col', 'embed', 'param', 'source', 'track', 'wbr']);
 const WS = /[\s\u00a0\u200b]+/g;
+const VISIBLE = /[^\s\u00a0\u200b]/;
+const NEEDS_ESCAPE = /[&<>]/;
+const EMPTY_INLINE = /<(b|strong|i|em)>\s*<\/\1>/g;
 /** The text of a rule block (`<hr>`), the same as the print versions' printed separators. */
 export const RULE_TEXT = '________';
 
@@ -92,6 +95,8 @@ export function htmlToBlocks(html: string): HtmlBlocks {
   let textOutsideLink = false;
   let complete = false;
   let inlineOpen: string[] = [];
+  /** An inline tag opened or closed inside the current block. */
+  let hadInline = false;
 
   const flush = (): void => {
     if (text === '') {
@@ -105,10 +110,17 @@ export function htmlToBlocks(html: string): HtmlBlocks {
       textOutsideLink = false;
       return;
     }
-    // Close inline tags left open at the block's end so each block's HTML stands alone.
-    let h = htmlBuf;
-    for (let i = inlineOpen.length - 1; i >= 0; i--) h += `</${inlineOpen[i]}>`;
-    h = h.replace(WS, ' ').trim().replace(/<(b|strong|i|em)>\s*<\/\1>/g, '');
+    let h: string;
+    if (!hadInline && inlineOpen.length === 0) {
+      // Plain text (the common case): its HTML is the escaped text.
+      h = NEEDS_ESCAPE.test(t) ? escapeText(t) : t;
+    } else {
+      // Close inline tags left open at the block's end so each block's HTML stands alone.
+      h = htmlBuf;
+      for (let i = inlineOpen.length - 1; i >= 0; i--) h += `</${inlineOpen[i]}>`;
+      h = h.replace(WS, ' ').trim().replace(EMPTY_INLINE, '');
+    }
+    hadInline = false;
     const top = tableStack[tableStack.length - 1];
     const cell: CellRef | null = top && top.cellLines ? { table: top.id, row: top.row, col: top.col, header: top.header } : null;
     if (top && top.cellLines) {
@@ -173,6 +185,7 @@ export function htmlToBlocks(html: string): HtmlBlocks {
         if (keep) {
           htmlBuf += `<${keep}>`;
           inlineOpen.push(keep);
+          hadInline = true;
         }
         if (name === 'table') {
           const table: HtmlTable = { id, firstBlock: -1, rows: [] };
@@ -208,8 +221,8 @@ export function htmlToBlocks(html: string): HtmlBlocks {
       ontext(data) {
         if (skipDepth > 0) return;
         text += data;
-        htmlBuf += escapeText(data);
-        if (linkDepth === 0 && data.trim() !== '' && data.replace(WS, '') !== '') textOutsideLink = true;
+        htmlBuf += NEEDS_ESCAPE.test(data) ? escapeText(data) : data;
+        if (linkDepth === 0 && !textOutsideLink && VISIBLE.test(data)) textOutsideLink = true;
       },
       onclosetag(name, isImplied) {
         if (skipDepth > 0) {
@@ -233,6 +246,7 @@ export function htmlToBlocks(html: string): HtmlBlocks {
             if (at >= 0) {
               inlineOpen = inlineOpen.slice(0, at).concat(inlineOpen.slice(at + 1));
               htmlBuf += `</${keep}>`;
+              hadInline = true;
             }
           }
           if (el.name === 'td' || el.name === 'th') {
