@@ -46,6 +46,7 @@ const RELATION_TEST = new RegExp(`(?:${RELATION_LABEL_SRC})\\s*:`, 'i');
 const HEADER_DATE = new RegExp(`^(${WRITTEN_DATE_SRC})`, 'i');
 const RELATION_TARGET = /^\s*(schriftelijke vraag|question [ée]crite|vraag om uitleg|demande d['’]explications?)?\s*(\d{1,2}-\d{1,6})?/i;
 const UNKNOWN_RELATION = /^([\p{L}][\p{L}' ’-]{2,60}?)\s+:\s*(.*)$/u;
+const DOCUMENT_LINK = /https?:\/\/|www\.|\.(?:pdf|docx?|xlsx?|html?)\b|bijlage|annexe/i;
 const ERROR_WORDS = /\b(?:error|erreur|fout|not found|niet gevonden|introuvable|n'existe pas|bestaat niet|onbekend|inconnu)\b/i;
 const TEMPLATE_WORDS = /^(?:chronologie|question écrite n[°º]?|schriftelijke vraag nr\.?|version à imprimer.*|tweetalige printerversie.*)$/i;
 
@@ -73,7 +74,10 @@ export function parseQuestionPage(input: ParseQuestionInput): ParseResult {
   const doc = htmlToBlocks(html);
   const blocks = doc.blocks;
 
-  const titleIdx = blocks.findIndex((b) => !b.linkOnly && TITLE_START.test(b.text) && !QHEAD.test(b.text));
+  // The title is text, not a link; a title inside a link is accepted only when no other exists.
+  const isTitle = (b: HtmlBlock): boolean => TITLE_START.test(b.text) && !QHEAD.test(b.text);
+  let titleIdx = blocks.findIndex((b) => !b.linkOnly && isTitle(b));
+  if (titleIdx < 0) titleIdx = blocks.findIndex(isTitle);
   if (titleIdx < 0) return classifyNoTitle(blocks, doc.complete);
 
   // Titles: one block, or (bilingual print in two cells) the title block and the next one.
@@ -205,9 +209,17 @@ function contentEnd(blocks: readonly HtmlBlock[], titleIdx: number, lastHeadIdx:
   return end;
 }
 
+/**
+ * Drops navigation left at the end of a body (link-only lines such as "Naar boven"). A link
+ * that is an address or a document (an annex, a URL) is content and stays.
+ */
 function trimTrailingLinks(blocks: readonly HtmlBlock[], from: number, to: number): number {
   let end = to;
-  while (end > from && (blocks[end - 1]!.linkOnly || RULE.test(blocks[end - 1]!.text))) end--;
+  while (end > from) {
+    const b = blocks[end - 1]!;
+    if (RULE.test(b.text) || (b.linkOnly && !DOCUMENT_LINK.test(b.text))) end--;
+    else break;
+  }
   return end;
 }
 

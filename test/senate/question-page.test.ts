@@ -264,3 +264,24 @@ describe('whitespace and layout variations', () => {
     expect(fr.ok && [fr.page.subject, fr.page.keywords, fr.page.addressee]).toEqual(['Prisons - Surpopulation', ['établissement pénitentiaire', 'détenu'], 'au ministre de la Justice']);
   });
 });
+
+describe('the end of the answer', () => {
+  const page = (tail: string) =>
+    `<html><body><div><a href="/">Home</a><br>Schriftelijke vraag nr. 5-3820<br>van Bert Anciaux (sp.a) d.d. 28 november 2011<br>aan de minister van Justitie<br>Quota<br>strafgevangenis<br>28/11/2011 Verzending vraag<br>7/5/2012 Antwoord<br>Vraag nr. 5-3820 d.d. 28 november 2011 : (Vraag gesteld in het Nederlands)<br>Vraag.<br>Antwoord ontvangen op 7 mei 2012 :<br>Antwoord.<br>${tail}</div></body></html>`;
+
+  it('drops navigation links that share the content container', () => {
+    const r = parseQuestionPage({ body: page('<a href="#top">Naar boven</a><br><a href="/print">Printversie</a>'), lang: 'nl' });
+    expect(r.ok && r.page.answer?.text).toBe('Antwoord.');
+  });
+
+  it('keeps a closing link to an annex or a URL as content', () => {
+    const r = parseQuestionPage({ body: page('<a href="/b1.pdf">http://www.senate.be/bijlage1.pdf</a>'), lang: 'nl' });
+    expect(r.ok && r.page.answer?.text).toBe('Antwoord.\n\nhttp://www.senate.be/bijlage1.pdf');
+  });
+
+  it('reads a title printed as a link when it is the only one', () => {
+    const html = page('').replace('Schriftelijke vraag nr. 5-3820', '<a href="?x">Schriftelijke vraag nr. 5-3820</a>');
+    const r = parseQuestionPage({ body: html, lang: 'nl' });
+    expect(r.ok && r.page.id).toBe('5-3820');
+  });
+});
