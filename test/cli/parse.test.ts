@@ -1,5 +1,6 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -60,5 +61,30 @@ describe('senate-questions parse', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/not a question page \(error_page\)/);
     expect(r.stdout).toBe('');
+  });
+
+  it('fetches a URL with the crawler User-Agent and the language of its LANG= (exit 0)', async () => {
+    const body = readFileSync(path.join(dir, '5-4712-fr.html'));
+    const agents: string[] = [];
+    const server: Server = createServer((req, res) => {
+      agents.push(String(req.headers['user-agent']));
+      res.writeHead(200, { 'content-type': 'text/html; charset=windows-1252' });
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const url = `http://127.0.0.1:${port}/www/?MIval=/Vragen/SchriftelijkeVraag&LEG=5&NR=4712&LANG=fr`;
+      // Async spawn: the server answers from this process while the CLI runs.
+      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/senate-questions.js'), 'parse', url], { cwd: dir, env: { ...process.env, CRAWLER_CONTACT: 'tests@example.org' } });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({ id: '5-4712', lang: 'fr' });
+      expect(agents).toEqual(['senate-questions/0.1 (+tests@example.org)']);
+    } finally {
+      server.close();
+    }
   });
 });
