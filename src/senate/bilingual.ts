@@ -4,7 +4,7 @@
  * listed in `conflicts`, never thrown, so one odd page cannot stop the crawl.
  */
 import type { Answer, Author, ChronologyEvent, Lang, QuestionPage, QuestionStatus, Relation } from './question-record.ts';
-import { statusOf } from './question-page.ts';
+import { statusOf } from './chronology.ts';
 
 export interface QuestionTexts {
   title: string;

@@ -5,15 +5,20 @@
  * error text, cut short, another number) is refused with a reason, never half-read.
  * Pure: no I/O, no clock, no globals.
  */
-import type { Answer, Author, ChronologyEvent, Lang, NotAQuestionReason, ParseResult, QuestionPage, QuestionStatus, Relation } from './question-record.ts';
+import type { Answer, Author, Lang, NotAQuestionReason, ParseResult, QuestionPage } from './question-record.ts';
 import { decodeBody } from './decode.ts';
 import { htmlToBlocks, type HtmlBlock, type HtmlTable } from './html-blocks.ts';
-import { parseNumericDate, parseWrittenDate, WRITTEN_DATE_SRC } from './dates.ts';
+import { parseWrittenDate } from './dates.ts';
 import { repairText } from './repair.ts';
-import { DEADLINE_RE, eventType, RELATION_LABEL_SRC, relationKind, relationTargetType } from './labels.ts';
+import { DEADLINE_RE } from './labels.ts';
 import { parseQuestionId } from './urls.ts';
 import { collectItems, renderItems, type BodyItem } from './page-body.ts';
 import { languageScore, splitFrNl, splitMergedSubject } from './language.ts';
+import { readChronology, statusOf } from './chronology.ts';
+import {
+  ADDRESSEE, ANSWER_HEAD, AUTHOR, CHRONO, DOCUMENT_LINK, ERROR_WORDS, EVENT_START, HEADER_DATE, QHEAD,
+  RELATION_TEST, RULE, TEMPLATE_WORDS, TITLE_G, TITLE_START,
+} from './page-patterns.ts';
 
 /** Bump on any change of behaviour: stored records remember the version that read them. */
 export const PARSER_VERSION = '1.0.0';
@@ -28,27 +33,6 @@ export interface ParseQuestionInput {
   /** `{leg}-{nr}` the page was fetched for: a page titled with another number is refused. */
   expectedId?: string;
 }
-
-const TITLE_G = /(?:(?:SÉNAT|SENAAT)\s+)?(Question écrite n[°º]|Schriftelijke vraag nr\.?)\s*(\d{1,2})\s*-\s*(\d{1,6})/gi;
-const TITLE_START = /^(?:(?:SÉNAT|SENAAT)\s+)?(?:Question écrite n[°º]|Schriftelijke vraag nr\.?)\s*\d{1,2}\s*-\s*\d{1,6}/i;
-const QHEAD = new RegExp(
-  `^(?:(?:SÉNAT|SENAAT)\\s+)?(?:Question(?: écrite)?\\s+n[°º]|(?:Schriftelijke v|V)raag\\s+nr\\.?)\\s*(\\d{1,2}-\\d{1,6})\\s+(?:du|d\\.d\\.)\\s+(${WRITTEN_DATE_SRC})\\s*:?\\s*(?:\\((Question posée en (?:français|néerlandais)|Vraag gesteld in het (?:Nederlands|Frans))\\))?`,
-  'i',
-);
-const ANSWER_HEAD = new RegExp(`^(?:Réponse reçue le|Antwoord ontvangen op)(?:\\s+(${WRITTEN_DATE_SRC}))?`, 'i');
-const AUTHOR = new RegExp(`^(van|de|d['’])\\s*(\\p{Lu}.*?)(?:\\s*\\(([^()]+)\\))?(?:\\s+(?:d\\.d\\.|du)\\s+(${WRITTEN_DATE_SRC}))?\\s*$`, 'u');
-const ADDRESSEE = /^(aan|à|au|aux)\s+\S/i;
-const RULE = /^_{3,}(?:\s+_{3,})*$/;
-const CHRONO = /^chronologie$/i;
-const EVENT_START = /^(\d{1,2}\/\d{1,2}\/\d{4})\s*(.*)$/;
-const RELATION_G = new RegExp(`(${RELATION_LABEL_SRC})\\s*:`, 'gi');
-const RELATION_TEST = new RegExp(`(?:${RELATION_LABEL_SRC})\\s*:`, 'i');
-const HEADER_DATE = new RegExp(`^(${WRITTEN_DATE_SRC})`, 'i');
-const RELATION_TARGET = /^\s*(schriftelijke vraag|question [ée]crite|vraag om uitleg|demande d['’]explications?)?\s*(\d{1,2}-\d{1,6})?/i;
-const UNKNOWN_RELATION = /^([\p{L}][\p{L}' ’-]{2,60}?)\s+:\s*(.*)$/u;
-const DOCUMENT_LINK = /https?:\/\/|www\.|\.(?:pdf|docx?|xlsx?|html?)\b|bijlage|annexe/i;
-const ERROR_WORDS = /\b(?:error|erreur|fout|not found|niet gevonden|introuvable|n'existe pas|bestaat niet|onbekend|inconnu)\b/i;
-const TEMPLATE_WORDS = /^(?:chronologie|question écrite n[°º]?|schriftelijke vraag nr\.?|version à imprimer.*|tweetalige printerversie.*)$/i;
 
 class Repairs {
   count = 0;
@@ -236,11 +220,6 @@ function isStop(text: string): boolean {
   return RULE.test(text) || CHRONO.test(text) || EVENT_START.test(text) || DEADLINE_RE.test(text) || RELATION_TEST.test(text) || QHEAD.test(text);
 }
 
-/** A chronology label in its own cell after a date-only cell (it may carry the deadline). */
-function isEventLabel(text: string): boolean {
-  return !EVENT_START.test(text) && !RULE.test(text) && !CHRONO.test(text) && !RELATION_TEST.test(text) && !QHEAD.test(text);
-}
-
 function readHeader(blocks: readonly HtmlBlock[], from: number, qIdx: number, bilingual: boolean, lang: Lang, repairs: Repairs): Header {
   let i = from;
   const skipRules = (): void => {
@@ -311,88 +290,6 @@ function pickLanguage(items: BodyItem[], lang: Lang): BodyItem[] {
   return lang === 'fr' ? items.slice(0, k) : items.slice(k);
 }
 
-interface Chronology {
-  events: ChronologyEvent[];
-  deadline: string | null;
-  relations: Relation[];
-}
-
-function readChronology(blocks: readonly HtmlBlock[], from: number, qIdx: number, bilingual: boolean, unknownLabels: string[]): Chronology {
-  let events: ChronologyEvent[] = [];
-  let deadline: string | null = null;
-  let relations: Relation[] = [];
-  for (let i = from; i < qIdx; i++) {
-    const text = blocks[i]!.text;
-    if (RULE.test(text) || CHRONO.test(text)) continue;
-    const ev = EVENT_START.exec(text);
-    if (ev) {
-      let label = ev[2]!;
-      if (label === '' && i + 1 < qIdx && isEventLabel(blocks[i + 1]!.text)) label = blocks[++i]!.text;
-      const dl = DEADLINE_RE.exec(label);
-      if (dl) {
-        deadline ??= parseNumericDate(dl[1]!);
-        label = label.replace(DEADLINE_RE, '');
-      }
-      label = label.replace(/\s+/g, ' ').trim();
-      const type = eventType(label);
-      const date = parseNumericDate(ev[1]!);
-      if (!date) continue;
-      events.push({ date, type, label });
-      if (type === 'unknown' && !unknownLabels.includes(label)) unknownLabels.push(label);
-      continue;
-    }
-    const dl = DEADLINE_RE.exec(text);
-    if (dl) {
-      deadline ??= parseNumericDate(dl[1]!);
-      continue;
-    }
-    relations.push(...readRelations(text, unknownLabels));
-  }
-  if (bilingual) events = dedupeHalves(events);
-  relations = dedupeRelations(relations);
-  return { events, deadline, relations };
-}
-
-/** The bilingual print repeats its chronology once per column. */
-function dedupeHalves(events: ChronologyEvent[]): ChronologyEvent[] {
-  const n = events.length;
-  if (n % 2 !== 0) return events;
-  const h = n / 2;
-  for (let i = 0; i < h; i++) if (events[i]!.date !== events[i + h]!.date || events[i]!.type !== events[i + h]!.type) return events;
-  return events.slice(0, h);
-}
-
-function dedupeRelations(relations: Relation[]): Relation[] {
-  const seen = new Set<string>();
-  return relations.filter((r) => {
-    const key = `${r.kind}|${r.target}|${r.kind === 'unknown' ? r.label : ''}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-/** All relations printed on one line: `Réintroduction de : question écrite 5-3820Requalifiée en :`. */
-function readRelations(text: string, unknownLabels: string[]): Relation[] {
-  const matches = [...text.matchAll(RELATION_G)];
-  if (matches.length === 0) {
-    const u = UNKNOWN_RELATION.exec(text);
-    if (!u) return [];
-    const label = u[1]!.trim();
-    const t = RELATION_TARGET.exec(u[2]!);
-    if (!unknownLabels.includes(label)) unknownLabels.push(label);
-    return [{ kind: 'unknown', target: t?.[2] ?? null, targetType: t?.[1] ? relationTargetType(t[1]) : null, label }];
-  }
-  return matches.map((m, n) => {
-    const start = m.index! + m[0].length;
-    const stop = n + 1 < matches.length ? matches[n + 1]!.index! : text.length;
-    const rest = text.slice(start, stop);
-    const t = RELATION_TARGET.exec(rest);
-    const label = m[1]!;
-    return { kind: relationKind(label), target: t?.[2] ?? null, targetType: t?.[2] && t[1] ? relationTargetType(t[1]) : null, label };
-  });
-}
-
 function originalLanguageOf(text: string): Lang | null {
   const m = /\((?:Question posée en (français|néerlandais)|Vraag gesteld in het (Nederlands|Frans))\)/i.exec(text);
   if (!m) return null;
@@ -407,19 +304,4 @@ function headerDate(blocks: readonly HtmlBlock[], titleIdx: number): string | nu
     if (m) return parseWrittenDate(m[1]!);
   }
   return null;
-}
-
-/**
- * Status from the chronology, in order: an answer is final (even after a requalification);
- * otherwise the last of closed / lapsed / requalified; otherwise pending.
- */
-export function statusOf(events: readonly ChronologyEvent[], hasAnswer: boolean): QuestionStatus {
-  if (hasAnswer || events.some((e) => e.type === 'answered')) return 'answered';
-  let status: QuestionStatus = 'pending';
-  for (const e of events) {
-    if (e.type === 'closed') status = 'closed';
-    else if (e.type === 'lapsed') status = 'lapsed';
-    else if (e.type === 'requalified') status = 'requalified';
-  }
-  return status;
 }
