@@ -6,6 +6,10 @@ import { getQuestions, type QuestionInput } from '../../src/store/questions.ts';
 import type { Db } from '../../src/store/db.ts';
 import { silentLogger } from '../../src/util/logger.ts';
 import type { FakeSenate } from '../fake-senate/server.ts';
+import { comparable } from '../fake-senate/comparable.ts';
+import type { Markup } from '../fake-senate/markup.ts';
+import { variedServing } from '../fake-senate/question-store.ts';
+import { LANGS, type QuestionPage } from '../../src/senate/question-record.ts';
 
 export function testConfig(fake: FakeSenate, env: Record<string, string> = {}): Config {
   return loadConfig({
@@ -26,14 +30,32 @@ export function testFetcher(config: Config): PoliteFetcher {
 }
 
 /** The stored record and the fake's ground truth, in the same shape. */
-export async function storedVersusTruth(db: Db, fake: FakeSenate): Promise<{ stored: QuestionInput[]; truth: QuestionInput[] }> {
+export async function storedVersusTruth(
+  db: Db,
+  fake: FakeSenate,
+  markupOf: (number: number) => Markup = (n) => variedServing(n).markup,
+): Promise<{ stored: QuestionInput[]; truth: QuestionInput[] }> {
   const ids = fake.ids();
   const stored = (await getQuestions(db, ids)).map(({ firstSeenAt, lastFetchedAt, lastChangedAt, goneSince, deadlineEstimated, ...q }) => q);
-  const truth = ids.map((id) => {
-    const pair = fake.groundTruth(id)!;
-    return normalise(mergeBilingual(pair.fr, pair.nl));
+  const pairs = ids.map((id) => {
+    const truthPair = fake.groundTruth(id)!;
+    const truth = normalise(mergeBilingual(truthPair.fr, truthPair.nl));
+    const got = stored.find((q) => q.id === id);
+    if (!got) return { truth, got: null };
+    const markup = markupOf(truth.number);
+    const seen = normalise(got);
+    for (const lang of LANGS) {
+      const [a, b] = [seen.texts[lang], truth.texts[lang]];
+      if (!a || !b) continue;
+      // What the served markup cannot carry (a br page prints lists as lines) is compared as it survives.
+      const pageOf = (t: typeof a) => ({ answer: t.answer }) as QuestionPage;
+      const [pa, pb] = comparable(pageOf(a), pageOf(b), markup);
+      a.answer = pa.answer;
+      b.answer = pb.answer;
+    }
+    return { truth, got: seen };
   });
-  return { stored: stored.map(normalise), truth };
+  return { stored: pairs.flatMap((p) => (p.got ? [p.got] : [])), truth: pairs.map((p) => p.truth) };
 }
 
 function normalise(q: QuestionInput): QuestionInput {
