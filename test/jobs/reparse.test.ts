@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reparse } from '../../jobs/reparse.ts';
+import { startCrawlRun } from '../../jobs/start-run.ts';
+import { getQuestion } from '../../src/store/questions.ts';
+import { silentLogger } from '../../src/util/logger.ts';
+import { createInProcessRunner } from '../../workers/in-process.ts';
+import { startFakeSenate, type FakeSenate } from '../fake-senate/server.ts';
+import { testConfig, testFetcher } from '../helpers/crawl-env.ts';
+import { pgTestDb, type TestDb } from '../helpers/db.ts';
+
+const run = promisify(execFile);
+
+describe('reparse', () => {
+  let fake: FakeSenate;
+  let t: TestDb;
+
+  beforeAll(async () => {
+    fake = await startFakeSenate({ questions: { n: 12, legislature: 8, seed: 3 }, serving: 'varied' });
+    t = await pgTestDb();
+    const config = testConfig(fake);
+    const fetcher = testFetcher(config);
+    const runner = createInProcessRunner({ config, db: t.db, fetcher, logger: silentLogger, concurrency: 4 });
+    await startCrawlRun(t.db, (id, jobs) => runner.enqueue(id, jobs), { legislatures: [8], full: false });
+    await runner.drain();
+    await runner.close();
+    await fetcher.close();
+    await fake.close();
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it('finds nothing to change when the stored records came from the same parser', async () => {
+    const report = await reparse({ db: t.db, logger: silentLogger }, { dryRun: true });
+    expect(report).toMatchObject({ questions: 12, unchanged: 12, changed: [], refused: [] });
+  });
+
+  describe('when a stored field differs from what the archive parses to', () => {
+    it('reports the field in a dry run and stores nothing, without the network', async () => {
+      await t.db.query(`UPDATE question_texts SET subject = 'tampered', content_sha256 = 'old' WHERE question_id = '8-5' AND lang = 'fr'`);
+      await t.db.query(`UPDATE questions SET content_sha256 = 'x' WHERE id = '8-5'`);
+      const report = await reparse({ db: t.db, logger: silentLogger }, { dryRun: true, legislature: 8 });
+      expect(report.changed).toEqual([{ id: '8-5', changes: [expect.objectContaining({ lang: 'fr', field: 'subject', old: 'tampered' })] }]);
+      expect((await getQuestion(t.db, '8-5'))!.texts.fr!.subject).toBe('tampered');
+    });
+
+    it('through the CLI, lists the change with --dry-run and exits 0', async () => {
+      const { stdout } = await run('node', [path.resolve('bin/senate-questions.js'), 'reparse', '--dry-run', '--legislature', '8'], {
+        env: { ...process.env, DATABASE_URL: t.url, DATABASE_SCHEMA: t.schema, LOG_LEVEL: 'silent' },
+      });
+      expect(stdout).toMatch(/8-5:\n {2}fr subject: tampered -> /);
+      expect(stdout).toMatch(/12 questions reparsed with parser [\d.]+: 1 would change, 11 unchanged, 0 pages refused/);
+    });
+
+    it('stores the parsed value when not a dry run, and records a reparse run', async () => {
+      const report = await reparse({ db: t.db, logger: silentLogger }, { dryRun: false });
+      expect(report.changed.map((c) => c.id)).toEqual(['8-5']);
+      expect((await getQuestion(t.db, '8-5'))!.texts.fr!.subject).not.toBe('tampered');
+      const { rows } = await t.db.query<{ kind: string; status: string; questions_changed: number }>(
+        `SELECT kind, status, questions_changed FROM crawl_runs WHERE id = $1`,
+        [report.runId],
+      );
+      expect(rows[0]).toEqual({ kind: 'reparse', status: 'succeeded', questions_changed: 1 });
+    });
+  });
+});
