@@ -3,10 +3,12 @@
  * Chromium), behind the same Fetcher interface, so the polite fetcher wraps it unchanged.
  *
  * Every request of the page is paused through the CDP Fetch domain (unlike page.route,
- * it also sees redirect hops): only the main document and its redirects go out; images,
- * scripts, styles and favicons are blocked (they would cost rate budget for nothing).
- * Each redirect hop is charged to the budget (`beforeRedirect`), checked to stay on the
- * Senate host (max 5 hops), and carries the conditional headers.
+ * it also sees redirect hops): only the main document and its redirects go out, through
+ * Chromium's own network stack (its TLS, HTTP and cookie handling). Each redirect hop is
+ * charged to the budget (`beforeRedirect`), checked to stay on the Senate host (max 5
+ * hops), and carries the conditional headers. The final response's raw bytes are taken
+ * at the response stage and the navigation is then aborted: the page is not rendered,
+ * so images, scripts and the favicon never cost rate budget.
  *
  * Lifetime is bounded: a new browser context every `pagesPerContext` pages, a fresh
  * Chromium every `pagesPerBrowser` pages, at most `concurrency` pages at once. close() is
@@ -87,6 +89,8 @@ class BrowserFetcherImpl implements BrowserFetcher {
   private active = 0;
   private readonly waiters: (() => void)[] = [];
   private closed = false;
+  /** Background closes of retired contexts/browsers; close() waits for them. */
+  private readonly closing = new Set<Promise<unknown>>();
   readonly close: () => Promise<void>;
 
   constructor(private readonly opts: BrowserFetcherOptions) {
@@ -155,19 +159,24 @@ class BrowserFetcherImpl implements BrowserFetcher {
   private releaseContext(ctx: ContextGen): void {
     ctx.active--;
     ctx.gen.active--;
-    if (ctx.retired && ctx.active === 0) void ctx.context.close().catch(() => undefined);
-    if (ctx.gen.retired && ctx.gen.active === 0) void this.closeBrowser(ctx.gen);
+    if (ctx.retired && ctx.active === 0) this.background(ctx.context.close());
+    if (ctx.gen.retired && ctx.gen.active === 0) this.background(this.closeBrowser(ctx.gen));
   }
 
   private retireContext(ctx: ContextGen): void {
     ctx.retired = true;
-    if (ctx.active === 0) void ctx.context.close().catch(() => undefined);
+    if (ctx.active === 0) this.background(ctx.context.close());
   }
 
   private retireBrowser(gen: BrowserGen): void {
     gen.retired = true;
     if (this.currentGen === gen) this.currentGen = null;
-    if (gen.active === 0) void this.closeBrowser(gen);
+    if (gen.active === 0) this.background(this.closeBrowser(gen));
+  }
+
+  private background(p: Promise<unknown>): void {
+    const tracked = p.catch(() => undefined).finally(() => this.closing.delete(tracked));
+    this.closing.add(tracked);
   }
 
   private async launch(): Promise<BrowserGen> {
@@ -206,7 +215,7 @@ class BrowserFetcherImpl implements BrowserFetcher {
     const all = [...this.gens];
     this.currentGen = null;
     this.currentCtx = null;
-    await Promise.allSettled(all.map((g) => this.closeBrowser(g)));
+    await Promise.allSettled([...all.map((g) => this.closeBrowser(g)), ...this.closing]);
   }
 
   private async fetchInContext(ctx: ContextGen, req: FetchRequest): Promise<FetchResponse> {
@@ -215,6 +224,7 @@ class BrowserFetcherImpl implements BrowserFetcher {
     const page = await ctx.context.newPage();
     let cdp: CDPSession | null = null;
     let failure: Error | null = null;
+    let captured: Captured | null = null;
     let hops = 0;
     let lastUrl = req.url;
     const onAbort = () => void page.close().catch(() => undefined);
@@ -223,48 +233,118 @@ class BrowserFetcherImpl implements BrowserFetcher {
       cdp = await ctx.context.newCDPSession(page);
       const session = cdp;
       const mainFrameId = (await session.send('Page.getFrameTree')).frameTree.frame.id;
-      session.on('Fetch.requestPaused', (ev) => {
-        void (async () => {
-          const isDocument = ev.resourceType === 'Document' && ev.frameId === mainFrameId;
-          if (!isDocument) return session.send('Fetch.failRequest', { requestId: ev.requestId, errorReason: 'BlockedByClient' });
-          if (ev.redirectedRequestId !== undefined) {
-            hops++;
-            const next = new URL(ev.request.url);
-            if (next.hostname.toLowerCase() !== this.host) failure = new OffHostRedirectError(lastUrl, ev.request.url);
-            else if (hops > MAX_REDIRECTS) failure = new TooManyRedirectsError(req.url, hops);
-            else if (req.beforeRedirect) await req.beforeRedirect(ev.request.url).catch((err: unknown) => (failure = coerceError(err)));
-            if (failure) return session.send('Fetch.failRequest', { requestId: ev.requestId, errorReason: 'BlockedByClient' });
-          }
-          lastUrl = ev.request.url;
-          const headers = Object.entries(ev.request.headers).map(([name, value]) => ({ name, value: String(value) }));
-          if (req.validators?.etag) headers.push({ name: 'If-None-Match', value: req.validators.etag });
-          if (req.validators?.lastModified) headers.push({ name: 'If-Modified-Since', value: req.validators.lastModified });
-          return session.send('Fetch.continueRequest', { requestId: ev.requestId, headers });
-        })().catch((err: unknown) => this.log.debug({ err: coerceError(err) }, 'request interception failed (page closed?)'));
-      });
-      await session.send('Fetch.enable', { patterns: [{ urlPattern: '*', requestStage: 'Request' }] });
+      const block = (requestId: string) => session.send('Fetch.failRequest', { requestId, errorReason: 'BlockedByClient' });
 
-      const response = await page.goto(req.url, { waitUntil: 'commit', timeout: this.opts.config.fetchTimeoutMs });
+      /** Request stage: only the main document goes out; each redirect hop is checked and charged. */
+      const onRequest = async (ev: PausedRequest) => {
+        if (ev.redirectedRequestId !== undefined) {
+          hops++;
+          const next = new URL(ev.request.url);
+          if (next.hostname.toLowerCase() !== this.host) failure = new OffHostRedirectError(lastUrl, ev.request.url);
+          else if (hops > MAX_REDIRECTS) failure = new TooManyRedirectsError(req.url, hops);
+          else if (req.beforeRedirect) await req.beforeRedirect(ev.request.url).catch((err: unknown) => (failure = coerceError(err)));
+          if (failure) return block(ev.requestId);
+        }
+        lastUrl = ev.request.url;
+        const headers = Object.entries(ev.request.headers).map(([name, value]) => ({ name, value: String(value) }));
+        if (req.validators?.etag) headers.push({ name: 'If-None-Match', value: req.validators.etag });
+        if (req.validators?.lastModified) headers.push({ name: 'If-Modified-Since', value: req.validators.lastModified });
+        return session.send('Fetch.continueRequest', { requestId: ev.requestId, headers });
+      };
+
+      /**
+       * Response stage: the raw bytes come from Fetch.getResponseBody (Playwright's
+       * response.body() would hand back Chromium's text re-encoded as UTF-8, which mangles
+       * a Windows-1252 page). Once captured, the navigation is aborted: nothing is
+       * rendered, so no image, script or favicon request costs budget, and a 304 (which
+       * Chromium cannot render without a cache entry) is handled like any response.
+       */
+      const onResponse = async (ev: PausedRequest) => {
+        const status = ev.responseStatusCode ?? 0;
+        const headers = headerRecord(ev.responseHeaders ?? []);
+        if (ev.responseErrorReason !== undefined || (REDIRECTS.has(status) && headers['location'])) {
+          return session.send('Fetch.continueRequest', { requestId: ev.requestId });
+        }
+        let body = Buffer.alloc(0);
+        if (status >= 200 && status <= 299) {
+          const declared = Number(headers['content-length'] ?? NaN);
+          if (!(declared > this.opts.config.maxBodyBytes)) {
+            const got = await session.send('Fetch.getResponseBody', { requestId: ev.requestId });
+            body = Buffer.from(got.body, got.base64Encoded ? 'base64' : 'utf8');
+          }
+          if (declared > this.opts.config.maxBodyBytes || body.length > this.opts.config.maxBodyBytes) {
+            failure = new BodyTooLargeError(ev.request.url, this.opts.config.maxBodyBytes);
+            return block(ev.requestId);
+          }
+        }
+        captured = { url: ev.request.url, status, headers, body };
+        return session.send('Fetch.failRequest', { requestId: ev.requestId, errorReason: 'Aborted' });
+      };
+
+      session.on('Fetch.requestPaused', (ev) => {
+        const isDocument = ev.resourceType === 'Document' && ev.frameId === mainFrameId;
+        const atResponse = ev.responseStatusCode !== undefined || ev.responseErrorReason !== undefined;
+        const handle = !isDocument ? block(ev.requestId) : atResponse ? onResponse(ev) : onRequest(ev);
+        void Promise.resolve(handle).catch((err: unknown) => this.log.debug({ err: coerceError(err) }, 'request interception failed (page closed?)'));
+      });
+      await session.send('Fetch.enable', {
+        patterns: [
+          { urlPattern: '*', requestStage: 'Request' },
+          { urlPattern: '*', resourceType: 'Document', requestStage: 'Response' },
+        ],
+      });
+
+      let gotoError: unknown = null;
+      await page.goto(req.url, { waitUntil: 'commit', timeout: this.opts.config.fetchTimeoutMs }).catch((err: unknown) => (gotoError = err));
       if (failure) throw failure;
-      if (!response) throw new NetworkError(req.url, 'NO_RESPONSE');
-      const status = response.status();
-      const headers = await response.allHeaders();
-      const finalUrl = response.url();
-      if (status === 304) return result(req.url, finalUrl, 304, headers, Buffer.alloc(0), true, fetchedAt, started);
-      if (status < 200 || status > 299) throw new HttpStatusError(status, finalUrl, parseRetryAfter(headers['retry-after']));
-      const body = await response.body();
-      if (body.length > this.opts.config.maxBodyBytes) throw new BodyTooLargeError(finalUrl, this.opts.config.maxBodyBytes);
-      return result(req.url, finalUrl, status, headers, body, false, fetchedAt, started);
+      const c = captured as Captured | null;
+      if (!c) throw gotoError ?? new NetworkError(req.url, 'NO_RESPONSE');
+      if (c.status === 304) return result(req.url, c.url, 304, c.headers, Buffer.alloc(0), true, fetchedAt, started);
+      if (c.status < 200 || c.status > 299) throw new HttpStatusError(c.status, c.url, parseRetryAfter(c.headers['retry-after']));
+      return result(req.url, c.url, c.status, c.headers, c.body, false, fetchedAt, started);
     } catch (err) {
       if (req.signal?.aborted) throw coerceError(req.signal.reason);
       if (failure) throw failure;
+      if (err instanceof HttpStatusError) throw err;
       throw mapBrowserError(err, lastUrl);
     } finally {
       req.signal?.removeEventListener('abort', onAbort);
-      await cdp?.detach().catch(() => undefined);
+      // Page first: detaching first would let the page's pending requests out unintercepted.
       await page.close().catch(() => undefined);
+      await cdp?.detach().catch(() => undefined);
     }
   }
+}
+
+/** The fields of CDP's Fetch.requestPaused we use (playwright-core does not export its Protocol types). */
+interface PausedRequest {
+  requestId: string;
+  request: { url: string; headers: Record<string, unknown> };
+  frameId: string;
+  resourceType: string;
+  responseStatusCode?: number;
+  responseErrorReason?: string;
+  responseHeaders?: { name: string; value: string }[];
+  redirectedRequestId?: string;
+}
+
+interface Captured {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** CDP header entries → lower-case names, repeats joined with ", " (as the HTTP transport does). */
+function headerRecord(entries: { name: string; value: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { name, value } of entries) {
+    const k = name.toLowerCase();
+    out[k] = out[k] === undefined ? value : `${out[k]}, ${value}`;
+  }
+  return out;
 }
 
 function result(
