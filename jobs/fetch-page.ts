@@ -37,13 +37,15 @@ export async function fetchPage(
   const { db, fetcher } = ctx;
   const validators = req.conditional === false ? null : await getValidators(db, req.url);
   const base = { runId: req.runId, kind: req.kind, url: req.url, questionId: req.questionId ?? null, lang: req.lang ?? null };
+  const meter = { requests: 0 };
   try {
     const res = await fetcher.fetch({
+      meter,
       url: req.url,
       validators: validators?.sha256 ? { etag: validators.etag, lastModified: validators.lastModified } : null,
       signal: ctx.signal,
     });
-    counters.requests += res.attempts;
+    counters.requests += meter.requests;
     counters.bytes += res.body.length;
     if (res.notModified) {
       counters.notModified += 1;
@@ -57,7 +59,7 @@ export async function fetchPage(
     }
     return { url: req.url, status: res.status, notModified: false, body: res.body, contentType: res.headers['content-type'] ?? null, fetchId };
   } catch (e) {
-    counters.requests += (e as { attempts?: number }).attempts ?? 1;
+    counters.requests += meter.requests;
     if (e instanceof HttpStatusError && MISSING.has(e.status)) {
       const { fetchId } = await archiveFetch(db, { ...base, status: e.status, outcome: 'missing' });
       return { url: req.url, status: e.status, notModified: false, body: null, contentType: null, fetchId };

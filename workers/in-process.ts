@@ -32,6 +32,8 @@ export function createInProcessRunner(opts: InProcessOptions): InProcessRunner {
   const maxAttempts = opts.maxAttempts ?? 5;
   const backoff = opts.backoffMs ?? ((n: number) => Math.min(60_000, 1_000 * 2 ** (n - 1)) * (0.5 + Math.random() / 2));
   const queue: Pending[] = [];
+  /** keys queued or running here: the ledger hands back unfinished jobs, which must not run twice at once */
+  const live = new Set<string>();
   const abort = new AbortController();
   let active = 0;
   let closed = false;
@@ -72,11 +74,13 @@ export function createInProcessRunner(opts: InProcessOptions): InProcessRunner {
   }
 
   async function run(p: Pending): Promise<void> {
+    const liveKey = `${p.job.data.runId}/${jobKey(p.job)}`;
     try {
       await executeJob(deps, { job: p.job, attempt: p.attempt, maxAttempts, signal: abort.signal, jobId: jobKey(p.job) });
     } catch (e) {
       if (e instanceof RetryJobError) {
         queue.push({ job: p.job, attempt: p.attempt + 1, readyAt: Date.now() + backoff(p.attempt) });
+        return;
       } else if (!(e instanceof FinalJobError) && !closed) {
         // The store itself failed (not the Senate): stop rather than lose track of the run.
         fatal = coerceError(e);
@@ -84,6 +88,7 @@ export function createInProcessRunner(opts: InProcessOptions): InProcessRunner {
         abort.abort(fatal);
       }
     }
+    live.delete(liveKey);
   }
 
   const runner: InProcessRunner = {
@@ -91,8 +96,11 @@ export function createInProcessRunner(opts: InProcessOptions): InProcessRunner {
       const specs = await registerJobs(opts.db, runId, jobs.map((j) => ({ key: jobKey(j), kind: j.kind, data: j.data })));
       const wanted = new Set(specs.map((s) => s.key));
       for (const job of jobs) {
-        const key = jobKey(job);
-        if (wanted.delete(key)) queue.push({ job, attempt: 1, readyAt: 0 });
+        const key = `${runId}/${jobKey(job)}`;
+        if (wanted.delete(jobKey(job)) && !live.has(key)) {
+          live.add(key);
+          queue.push({ job, attempt: 1, readyAt: 0 });
+        }
       }
       pump();
     },

@@ -22,6 +22,11 @@ export interface FetchRequest {
    * to the rate budget. A rejection aborts the attempt with that error.
    */
   beforeRedirect?: (url: string) => Promise<void>;
+  /**
+   * Incremented by the polite fetcher for every request it sends on behalf of this one
+   * (attempts and redirect hops), failed or not: a job's request count, retries included.
+   */
+  meter?: { requests: number };
 }
 
 export interface FetchResponse {

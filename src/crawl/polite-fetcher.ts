@@ -178,6 +178,7 @@ class PoliteFetcherImpl implements PoliteFetcher {
       }
     }
     await this.acquire(signal, crawlDelayMs);
+    if (req.meter) req.meter.requests++;
     try {
       const res = await this.transport.fetch({
         url: req.url,
@@ -185,6 +186,7 @@ class PoliteFetcherImpl implements PoliteFetcher {
         ...(signal ? { signal } : {}),
         beforeRedirect: async (hopUrl) => {
           await this.acquire(signal, crawlDelayMs);
+          if (req.meter) req.meter.requests++;
           this.counters.redirects++;
           log.debug({ location: hopUrl }, 'redirect hop');
         },
