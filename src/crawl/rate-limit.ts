@@ -4,13 +4,19 @@
  * so it cannot be this). Every HTTP request (page, redirect hop, robots.txt, retry)
  * calls `acquire()` first.
  *
- * Algorithm: slot reservation (GCRA with a burst of one). Per host, Redis keeps the time
- * of the next free slot. A Lua script, using Redis `TIME` so that the hosts' clocks do
- * not matter, hands the caller the slot `max(now, nextFree, pausedUntil)` and moves
- * `nextFree` one interval on; it returns how long the caller must wait. The caller
- * sleeps that long, re-checks the fleet pause (a 429 or an open circuit may have arrived
- * meanwhile; if so it reserves again behind the pause) and goes. Requests therefore
- * leave the fleet at least `interval` apart, whatever the number of processes.
+ * Algorithm, two Lua scripts per request, both on Redis `TIME` so that the hosts' clocks
+ * do not matter:
+ * 1. RESERVE (GCRA with a burst of one): Redis keeps the next free slot per host; the
+ *    caller gets the slot `max(now, nextFree, pausedUntil)`, `nextFree` moves one
+ *    interval on, and the caller sleeps until its slot. This queues the fleet's callers
+ *    fairly and spreads them out.
+ * 2. COMMIT: when it wakes, the caller asks Redis to record "sent now". Redis refuses
+ *    (and says how long to wait) if the last recorded send is less than one interval ago,
+ *    or if a pause (429, open circuit) began meanwhile (then the caller reserves again,
+ *    behind the pause). A caller that woke late (busy event loop, slow process start)
+ *    therefore cannot bunch up with the next one: recorded sends are at least `interval`
+ *    apart whatever the number of processes, so any one-second window holds at most
+ *    `rate` requests (plus the jitter between the commit and the request's first byte).
  *
  * The interval is `max(1000 / crawlRatePerSec, crawlDelay)` (robots.txt's Crawl-delay
  * lowers the rate, never raises it). Rate 0 = unlimited, but the pause still holds.
@@ -82,6 +88,24 @@ end
 return math.floor((cur - now) / 1000)
 `;
 
+/**
+ * KEYS[1] last recorded send (µs), KEYS[2] pause end (µs). ARGV[1] interval µs.
+ * Returns {0, 0}: go (recorded); {wait µs, 1}: too close to the last send; {wait µs, 2}: paused.
+ */
+const COMMIT_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
+if pause > now then return {math.floor(pause - now), 2} end
+local interval = tonumber(ARGV[1])
+if interval > 0 then
+  local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+  if now - last < interval then return {math.floor(interval - (now - last)) + 1, 1} end
+  redis.call('SET', KEYS[1], string.format('%d', now), 'PX', math.floor(interval / 1000) + 60000)
+end
+return {0, 0}
+`;
+
 /** KEYS[1] pause end (µs). Returns remaining pause ms (0 when none). */
 const PAUSE_LEFT_LUA = `
 local t = redis.call('TIME')
@@ -114,15 +138,16 @@ export interface RedisRateLimiterOptions {
 export class RedisRateLimiter implements RateLimiter {
   constructor(private readonly opts: RedisRateLimiterOptions) {}
 
-  private keys(host: string): [string, string] {
-    return [`${this.opts.keyPrefix}rate:${host}:next`, `${this.opts.keyPrefix}rate:${host}:pause`];
+  private keys(host: string): [string, string, string] {
+    const base = `${this.opts.keyPrefix}rate:${host}`;
+    return [`${base}:next`, `${base}:pause`, `${base}:last`];
   }
 
   async acquire({ host, minIntervalMs = 0, signal }: AcquireOptions): Promise<number> {
     const started = performance.now();
-    const [nextKey, pauseKey] = this.keys(host);
+    const [nextKey, pauseKey, lastKey] = this.keys(host);
     const intervalUs = Math.round(intervalMs(this.opts.ratePerSec, minIntervalMs) * 1000);
-    for (;;) {
+    reserve: for (;;) {
       signal?.throwIfAborted();
       const [waitUs, unreserved] = (await runScript(this.opts.redis, RESERVE_LUA, [nextKey, pauseKey], [intervalUs, MAX_SLEEP_MS * 1000])) as [number, number];
       const waitMs = waitUs / 1000;
@@ -132,10 +157,14 @@ export class RedisRateLimiter implements RateLimiter {
         continue;
       }
       await sleep(waitMs, signal);
-      // A pause that began while we slept wins over our slot: reserve again behind it.
-      const left = Number(await runScript(this.opts.redis, PAUSE_LEFT_LUA, [pauseKey], []));
-      if (left > 0) continue;
-      return performance.now() - started;
+      for (;;) {
+        const [commitWaitUs, verdict] = (await runScript(this.opts.redis, COMMIT_LUA, [lastKey, pauseKey], [intervalUs])) as [number, number];
+        if (verdict === 0) return performance.now() - started;
+        // A pause that began while we slept wins over our slot: reserve again behind it.
+        if (verdict === 2) continue reserve;
+        signal?.throwIfAborted();
+        await sleep(commitWaitUs / 1000, signal);
+      }
     }
   }
 
@@ -163,6 +192,7 @@ export interface LocalRateLimiterOptions {
 /** The same semantics in one process (embedded mode, no Redis). */
 export class LocalRateLimiter implements RateLimiter {
   private readonly nextFree = new Map<string, number>();
+  private readonly lastSent = new Map<string, number>();
   private readonly pauses = new Map<string, number>();
   private readonly now: () => number;
 
@@ -184,8 +214,17 @@ export class LocalRateLimiter implements RateLimiter {
       const start = Math.max(now, this.nextFree.get(host) ?? 0, pause);
       if (interval > 0) this.nextFree.set(host, start + interval);
       await sleep(start - now, signal);
-      if ((this.pauses.get(host) ?? 0) > this.now()) continue;
-      return performance.now() - started;
+      // Commit: spaced from the last send even if we woke late; a new pause sends us back to reserve.
+      for (;;) {
+        const at = this.now();
+        if ((this.pauses.get(host) ?? 0) > at) break;
+        const since = at - (this.lastSent.get(host) ?? Number.NEGATIVE_INFINITY);
+        if (interval <= 0 || since >= interval) {
+          this.lastSent.set(host, at);
+          return performance.now() - started;
+        }
+        await sleep(interval - since, signal);
+      }
     }
   }
 
