@@ -3,7 +3,8 @@ import { register as crawl } from './crawl.ts';
 import { register as migrate } from './migrate.ts';
 import { register as parse } from './parse.ts';
 import { register as reparse } from './reparse.ts';
+import { register as show } from './show.ts';
 import { register as worker } from './worker.ts';
 
 /** Every CLI command registers itself here: one file per command in this folder. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [crawl, worker, reparse, migrate, parse];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [crawl, worker, reparse, show, migrate, parse];
