@@ -123,7 +123,19 @@ class BrowserFetcherImpl implements BrowserFetcher {
   private async slot(signal?: AbortSignal): Promise<void> {
     while (this.active >= this.concurrency) {
       signal?.throwIfAborted();
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      await new Promise<void>((resolve, reject) => {
+        const wake = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        const onAbort = () => {
+          const i = this.waiters.indexOf(wake);
+          if (i >= 0) this.waiters.splice(i, 1);
+          reject(signal?.reason);
+        };
+        this.waiters.push(wake);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
     }
     this.active++;
   }

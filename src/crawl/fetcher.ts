@@ -19,7 +19,8 @@ export interface FetchRequest {
   /**
    * Transports call this before following each redirect hop (not before the first
    * request), with the hop's absolute URL. The polite fetcher uses it to charge every hop
-   * to the rate budget. A rejection aborts the attempt with that error.
+   * to the rate budget. A rejection aborts the attempt with that error. Time spent here
+   * counts against the attempt's total timeout (FETCH_TIMEOUT_MS).
    */
   beforeRedirect?: (url: string) => Promise<void>;
   /**
