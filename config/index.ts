@@ -33,7 +33,16 @@ export const SETTINGS = {
   databaseSchema: { env: 'DATABASE_SCHEMA', schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase SQL identifier').optional(), doc: 'PostgreSQL schema to use (created if missing). Unset: the default search_path (public).' },
   redisUrl: { env: 'REDIS_URL', schema: optionalUrl(['redis:', 'rediss:']).optional(), doc: 'Redis for the BullMQ fleet. Unset: jobs run in-process.' },
   senateBaseUrl: { env: 'SENATE_BASE_URL', schema: optionalUrl(['http:', 'https:']).default('https://www.senate.be'), doc: 'Where the Senate is (tests point it at the fake Senate).' },
-  listingUrlTemplate: { env: 'LISTING_URL_TEMPLATE', schema: z.string().default('/www/?MIval=/Vragen/SVListe&LEG={leg}&LANG={lang}&PAGE={page}'), doc: 'Listing page path or URL; {leg}, {lang}, {page} are filled in. Empty: discover by probing only.' },
+  listingUrlTemplate: {
+    env: 'LISTING_URL_TEMPLATE',
+    schema: z
+      .string()
+      .trim()
+      .refine((v) => v === 'none' || v.includes('{leg}'), 'must contain {leg} (and {page}), or be none')
+      .default('/www/?MIval=/Vragen/SVListe&LEG={leg}&LANG={lang}&PAGE={page}')
+      .transform((v) => (v === 'none' ? '' : v)),
+    doc: 'Listing page path or URL; {leg}, {lang}, {page} are filled in (the real listing URL is not known: this default is a guess, and a listing that fails falls back to probing). none: discover by probing only.',
+  },
   crawlRatePerSec: { env: 'CRAWL_RATE_PER_SEC', schema: positiveNumber.min(0, 'must be 0 (no limit) or more').default(1), doc: 'Total request rate to the Senate, across the whole fleet. 0 = no limit (benchmarks only).' },
   crawlerContact: { env: 'CRAWLER_CONTACT', schema: z.string().trim().min(3, 'must be a URL or an e-mail address').default('https://github.com/senate-questions/senate-questions'), doc: 'URL or e-mail put in the User-Agent.' },
   dataDir: { env: 'DATA_DIR', schema: z.string().min(1).default('./data'), doc: 'Embedded database and local state.' },
