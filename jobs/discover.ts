@@ -89,7 +89,7 @@ async function probe(ctx: JobContext, counters: Counters, data: DiscoverData, st
   for (let nr = start; misses < ctx.config.probeMisses; nr++) {
     const id = questionId(data.legislature, nr);
     const url = questionUrl(ctx.config.senateBaseUrl, id, 'fr');
-    const res = await fetchPage(ctx, counters, { url, kind: 'probe', runId: data.runId, questionId: id, lang: 'fr' });
+    const res = await fetchPage(ctx, counters, { url, kind: 'probe', runId: data.runId, questionId: id, lang: 'fr', deferValidators: true });
     const isQuestion = res.body !== null && parseQuestionPage({ body: res.body, contentType: res.contentType, lang: 'fr', expectedId: id }).ok;
     if (isQuestion) {
       misses = 0;

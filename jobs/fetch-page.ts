@@ -5,7 +5,7 @@
  */
 import { HttpStatusError } from '../src/crawl/errors.ts';
 import type { Lang } from '../src/senate/question-record.ts';
-import { archiveFetch, getValidators, loadBody, saveValidators, type FetchKind } from '../src/store/archive.ts';
+import { archiveFetch, getValidators, loadBody, saveValidators, type FetchKind, type Validators } from '../src/store/archive.ts';
 import type { RunCounters } from '../src/store/runs.ts';
 import type { JobContext } from './types.ts';
 
@@ -18,6 +18,8 @@ export interface FetchedPage {
   body: Buffer | null;
   contentType: string | null;
   fetchId: number;
+  /** with `deferValidators`: what to save once the page's content is safely stored */
+  validators?: Validators | null;
 }
 
 export type Counters = Pick<RunCounters, 'requests' | 'bytes' | 'notModified'>;
@@ -32,7 +34,20 @@ const MISSING = new Set([404, 410]);
 export async function fetchPage(
   ctx: JobContext,
   counters: Counters,
-  req: { url: string; kind: FetchKind; runId: number | null; questionId?: string | null; lang?: Lang | null; conditional?: boolean },
+  req: {
+    url: string;
+    kind: FetchKind;
+    runId: number | null;
+    questionId?: string | null;
+    lang?: Lang | null;
+    conditional?: boolean;
+    /**
+     * Do not save the new validators here: the caller saves them (saveValidators) once what it
+     * parsed is stored. A worker that dies in between then gets the page again, not a 304
+     * for content it never stored.
+     */
+    deferValidators?: boolean;
+  },
 ): Promise<FetchedPage> {
   const { db, fetcher } = ctx;
   const validators = req.conditional === false ? null : await getValidators(db, req.url);
@@ -54,10 +69,12 @@ export async function fetchPage(
       return { url: req.url, status: 304, notModified: true, body, contentType: validators?.contentType ?? null, fetchId };
     }
     const { fetchId, sha256 } = await archiveFetch(db, { ...base, status: res.status, headers: res.headers, body: res.body, fetchedAt: res.fetchedAt, durationMs: res.durationMs });
-    if (req.conditional !== false && (res.headers.etag || res.headers['last-modified'])) {
-      await saveValidators(db, req.url, { etag: res.headers.etag ?? null, lastModified: res.headers['last-modified'] ?? null, sha256, contentType: res.headers['content-type'] ?? null });
-    }
-    return { url: req.url, status: res.status, notModified: false, body: res.body, contentType: res.headers['content-type'] ?? null, fetchId };
+    const fresh: Validators | null =
+      req.conditional !== false && (res.headers.etag || res.headers['last-modified'])
+        ? { etag: res.headers.etag ?? null, lastModified: res.headers['last-modified'] ?? null, sha256, contentType: res.headers['content-type'] ?? null }
+        : null;
+    if (fresh && !req.deferValidators) await saveValidators(db, req.url, fresh);
+    return { url: req.url, status: res.status, notModified: false, body: res.body, contentType: res.headers['content-type'] ?? null, fetchId, validators: fresh };
   } catch (e) {
     counters.requests += meter.requests;
     if (e instanceof HttpStatusError && MISSING.has(e.status)) {

@@ -9,7 +9,7 @@ import { mergeBilingual } from '../src/senate/bilingual.ts';
 import { PARSER_VERSION, parseQuestionPage } from '../src/senate/question-page.ts';
 import { LANGS, type Lang, type QuestionPage } from '../src/senate/question-record.ts';
 import { questionUrl } from '../src/senate/urls.ts';
-import { loadBody } from '../src/store/archive.ts';
+import { loadBody, saveValidators, type Validators } from '../src/store/archive.ts';
 import { markGone, upsertQuestion } from '../src/store/questions.ts';
 import { coerceError } from '../src/util/errors.ts';
 import { emptyCounters, fetchPage, type Counters } from './fetch-page.ts';
@@ -17,7 +17,7 @@ import { followRelations } from './follow-relations.ts';
 import type { FetchQuestionData, JobContext, JobResult } from './types.ts';
 
 type LangOutcome =
-  | { kind: 'page'; page: QuestionPage; fetchId: number; notModified: boolean }
+  | { kind: 'page'; page: QuestionPage; fetchId: number; notModified: boolean; url: string; validators: Validators | null }
   | { kind: 'unchanged'; fetchId: number }
   | { kind: 'missing'; reason: string }
   | { kind: 'error'; error: Error };
@@ -59,15 +59,16 @@ export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): P
   const base = { requests: counters.requests, bytes: counters.bytes, notModified: counters.notModified };
 
   if (LANGS.every((l) => outcomes[l].kind === 'unchanged')) {
-    await ctx.db.query('UPDATE questions SET last_fetched_at = now() WHERE id = $1', [data.id]);
-    return { outcome: 'unchanged', counters: { ...base, questionsUnchanged: 1 } };
+    const touched = await ctx.db.query('UPDATE questions SET last_fetched_at = now() WHERE id = $1', [data.id]);
+    if (touched.rowCount > 0) return { outcome: 'unchanged', counters: { ...base, questionsUnchanged: 1 } };
+    // Not stored although the Senate says unchanged (a worker died after archiving): store it from the archive.
   }
   if (LANGS.every((l) => outcomes[l].kind === 'missing')) {
     // No such number (or gone): keep what we have, mark it gone.
     await markGone(ctx.db, data.id);
     return { outcome: 'missing', counters: base };
   }
-  if (!pages.fr && !pages.nl) {
+  if (!pages.fr && !pages.nl && !LANGS.every((l) => outcomes[l].kind === 'unchanged')) {
     // One language unchanged (304) and the other failed or missing: nothing new to store.
     return failed
       ? { outcome: 'failed', counters: { ...base, questionsFailed: 1 } }
@@ -88,6 +89,11 @@ export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): P
     runId: data.runId,
     fetchIds: Object.fromEntries(LANGS.flatMap((l) => (outcomes[l].kind === 'page' ? [[l, (outcomes[l] as { fetchId: number }).fetchId]] : []))),
   });
+  // Only now that the content is stored may a later fetch be answered 304 for it.
+  for (const lang of LANGS) {
+    const o = outcomes[lang];
+    if (o.kind === 'page' && o.validators) await saveValidators(ctx.db, o.url, o.validators);
+  }
   await followRelations(ctx, data.runId, record.relations);
   if (failed) {
     log.error({ failures: Object.fromEntries(Object.entries(failures).map(([l, e]) => [l, e.message])) }, 'stored one language; the other failed');
@@ -102,7 +108,7 @@ async function fetchLanguage(ctx: JobContext, counters: Counters, data: FetchQue
   try {
     const reuse = data.reuseFetchIds?.[lang];
     const fetched = reuse ? await reusedFetch(ctx, reuse, url) : null;
-    const res = fetched ?? (await fetchPage(ctx, counters, { url, kind: 'question', runId: data.runId, questionId: data.id, lang }));
+    const res = fetched ?? (await fetchPage(ctx, counters, { url, kind: 'question', runId: data.runId, questionId: data.id, lang, deferValidators: true }));
     if (res.status === 404 || res.status === 410) return { kind: 'missing', reason: `HTTP ${res.status}` };
     if (res.notModified) return { kind: 'unchanged', fetchId: res.fetchId };
     if (!res.body) return { kind: 'missing', reason: 'empty body' };
@@ -111,7 +117,7 @@ async function fetchLanguage(ctx: JobContext, counters: Counters, data: FetchQue
       await ctx.db.query('UPDATE fetches SET outcome = $2 WHERE id = $1', [res.fetchId, `not_a_question:${parsed.reason}`]);
       return { kind: 'missing', reason: parsed.message };
     }
-    return { kind: 'page', page: parsed.page, fetchId: res.fetchId, notModified: false };
+    return { kind: 'page', page: parsed.page, fetchId: res.fetchId, notModified: false, url, validators: res.validators ?? null };
   } catch (e) {
     return { kind: 'error', error: coerceError(e) };
   }
@@ -127,7 +133,9 @@ async function reusedFetch(ctx: JobContext, fetchId: number, url: string) {
   if (!r?.sha256) return null;
   const body = await loadBody(ctx.db, r.sha256);
   if (!body) return null;
-  return { url, status: r.status, notModified: false, body, contentType: r.headers['content-type'] ?? null, fetchId };
+  const h = r.headers;
+  const validators = h.etag || h['last-modified'] ? { etag: h.etag ?? null, lastModified: h['last-modified'] ?? null, sha256: r.sha256, contentType: h['content-type'] ?? null } : null;
+  return { url, status: r.status, notModified: false, body, contentType: h['content-type'] ?? null, fetchId, validators };
 }
 
 async function archivedPage(ctx: JobContext, id: string, lang: Lang): Promise<QuestionPage | null> {

@@ -4,7 +4,7 @@
  * failure, and count the job once in its run.
  */
 import type { Config } from '../config/index.ts';
-import { CircuitOpenError, isRetryable } from '../src/crawl/errors.ts';
+import { CircuitOpenError, isRetryable, retryAfterMs } from '../src/crawl/errors.ts';
 import type { Fetcher } from '../src/crawl/fetcher.ts';
 import type { Db } from '../src/store/db.ts';
 import { isTransientDbError } from '../src/store/db.ts';
@@ -40,9 +40,30 @@ export interface JobAttempt {
   jobId?: string;
 }
 
-/** Thrown when a job should be tried again later. */
+/** Thrown when a job should be tried again later; not before `retryAfterMs` when the Senate said so. */
 export class RetryJobError extends Error {
   override readonly name = 'RetryJobError';
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | null,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** How long the Senate asked us to wait (Retry-After, an open circuit), over every failure of a job. */
+export function jobRetryAfterMs(err: unknown): number | null {
+  const causes = err instanceof LanguageFetchError ? Object.values(err.failures) : [err];
+  const waits = causes.map((c) => retryAfterMs(c)).filter((w): w is number => w !== null);
+  return waits.length > 0 ? Math.max(...waits) : null;
+}
+
+/** Backoff before the next attempt of a job: exponential with jitter, never shorter than the Senate asked. */
+export function jobBackoffMs(attemptsMade: number, err?: unknown): number {
+  const base = Math.min(300_000, 2_000 * 2 ** Math.max(0, attemptsMade - 1)) * (0.5 + Math.random() / 2);
+  const asked = err instanceof RetryJobError ? err.retryAfterMs : null;
+  return Math.max(base, asked ?? 0);
 }
 
 /** Thrown when a job failed for good (it has been counted in its run). */
@@ -87,7 +108,7 @@ export async function executeJob(deps: JobDeps, a: JobAttempt): Promise<JobResul
     if (isRetryableJobError(err) && a.attempt < a.maxAttempts) {
       logger.warn({ err: err.message }, 'attempt failed; will retry');
       await addAttemptCounters(deps.db, runId, attemptCounters);
-      throw new RetryJobError(err.message, { cause: err });
+      throw new RetryJobError(err.message, jobRetryAfterMs(err), { cause: err });
     }
     logger.error({ err }, 'job failed');
     await completeJob(deps.db, runId, key, `failed: ${err.message}`.slice(0, 500), {

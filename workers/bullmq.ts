@@ -7,7 +7,7 @@
  */
 import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { executeJob, FinalJobError, jobKey, JOB_KINDS, ShutdownError, type JobDeps, type JobKind, type JobRequest } from '../jobs/index.ts';
+import { executeJob, FinalJobError, jobBackoffMs, jobKey, JOB_KINDS, ShutdownError, type JobDeps, type JobKind, type JobRequest } from '../jobs/index.ts';
 import { registerJobs } from '../src/store/run-jobs.ts';
 import type { Db } from '../src/store/db.ts';
 
@@ -28,7 +28,8 @@ export type Queues = Record<JobKind, Queue>;
 export function createQueues(connection: Redis, opts: QueueOptions): Queues {
   const defaultJobOptions = {
     attempts: opts.attempts ?? DEFAULT_ATTEMPTS,
-    backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
+    // jobBackoffMs: exponential with jitter, and never shorter than a Retry-After.
+    backoff: { type: 'senate' },
     removeOnComplete: { age: 24 * 3600, count: 1_000 },
     removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
   };
@@ -110,6 +111,7 @@ export function startFleetWorker(opts: FleetWorkerOptions): FleetWorker {
         lockDuration: opts.lockDurationMs ?? 30_000,
         stalledInterval: opts.stalledIntervalMs ?? 15_000,
         maxStalledCount: 3,
+        settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => jobBackoffMs(attemptsMade, err) },
       }),
   );
   for (const w of workers) w.on('error', (err) => opts.logger.error({ err }, 'worker error'));

@@ -3,7 +3,7 @@
  * the same run ledger, the same attempts with backoff, and the same politeness (the fetcher
  * carries the rate limit), with a bounded number of jobs at once.
  */
-import { executeJob, FinalJobError, jobKey, RetryJobError, type JobDeps, type JobRequest } from '../jobs/index.ts';
+import { executeJob, FinalJobError, jobBackoffMs, jobKey, RetryJobError, type JobDeps, type JobRequest } from '../jobs/index.ts';
 import { registerJobs } from '../src/store/run-jobs.ts';
 import { coerceError } from '../src/util/errors.ts';
 
@@ -30,7 +30,7 @@ export interface InProcessRunner {
 
 export function createInProcessRunner(opts: InProcessOptions): InProcessRunner {
   const maxAttempts = opts.maxAttempts ?? 5;
-  const backoff = opts.backoffMs ?? ((n: number) => Math.min(60_000, 1_000 * 2 ** (n - 1)) * (0.5 + Math.random() / 2));
+  const backoff = opts.backoffMs ?? ((n: number) => jobBackoffMs(n));
   const queue: Pending[] = [];
   /** keys queued or running here: the ledger hands back unfinished jobs, which must not run twice at once */
   const live = new Set<string>();
@@ -79,7 +79,7 @@ export function createInProcessRunner(opts: InProcessOptions): InProcessRunner {
       await executeJob(deps, { job: p.job, attempt: p.attempt, maxAttempts, signal: abort.signal, jobId: jobKey(p.job) });
     } catch (e) {
       if (e instanceof RetryJobError) {
-        queue.push({ job: p.job, attempt: p.attempt + 1, readyAt: Date.now() + backoff(p.attempt) });
+        queue.push({ job: p.job, attempt: p.attempt + 1, readyAt: Date.now() + Math.max(backoff(p.attempt), e.retryAfterMs ?? 0) });
         return;
       } else if (!(e instanceof FinalJobError) && !closed) {
         // The store itself failed (not the Senate): stop rather than lose track of the run.

@@ -13,7 +13,7 @@ import { startFakeSenate } from './server.ts';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(root, 'bin/senate-questions.js');
 const senate = await startFakeSenate({ questions: { n: 40, legislature: 8, seed: 1 }, serving: 'varied', listingPageSize: 20 });
-const env = {
+const env: NodeJS.ProcessEnv = {
   ...process.env,
   SENATE_BASE_URL: senate.url,
   DATA_DIR: process.env.DATA_DIR ?? path.join(root, 'data/demo'),

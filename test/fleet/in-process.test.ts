@@ -58,6 +58,17 @@ describe('an in-process crawl of the fake Senate', () => {
     expect(run.notModified).toBe(requests.length);
   });
 
+  it('stores a question from the archive when the Senate answers 304 for a page it never stored', async () => {
+    // The state a worker leaves when it dies after archiving a page and before storing it.
+    const id = fake.ids()[5]!;
+    await t.db.query('DELETE FROM questions WHERE id = $1', [id]);
+    const run = await crawl();
+    expect(run).toMatchObject({ status: 'succeeded', questionsNew: 1 });
+    expect(run.notModified).toBeGreaterThanOrEqual(2);
+    const { stored, truth } = await storedVersusTruth(t.db, fake);
+    expect(stored).toEqual(truth);
+  });
+
   it('picks up an answer that arrives in one language, then in the other', async () => {
     const pending = fake.ids().find((id) => fake.groundTruth(id)!.fr.status === 'pending')!;
     fake.answerArrives(pending, { lang: 'nl', date: '2026-11-20', text: 'Het antwoord.' });
