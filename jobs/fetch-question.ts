@@ -71,7 +71,7 @@ export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): P
   if (!pages.fr && !pages.nl && !LANGS.every((l) => outcomes[l].kind === 'unchanged')) {
     // One language unchanged (304) and the other failed or missing: nothing new to store.
     return failed
-      ? { outcome: 'failed', counters: { ...base, questionsFailed: 1 } }
+      ? { outcome: failedOutcome(failures), counters: { ...base, questionsFailed: 1 } }
       : { outcome: 'unchanged', counters: { ...base, questionsUnchanged: 1 } };
   }
 
@@ -97,10 +97,14 @@ export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): P
   await followRelations(ctx, data.runId, record.relations);
   if (failed) {
     log.error({ failures: Object.fromEntries(Object.entries(failures).map(([l, e]) => [l, e.message])) }, 'stored one language; the other failed');
-    return { outcome: 'failed', counters: { ...base, questionsFailed: 1 } };
+    return { outcome: failedOutcome(failures), counters: { ...base, questionsFailed: 1 } };
   }
   const key = outcome === 'new' ? 'questionsNew' : outcome === 'changed' ? 'questionsChanged' : 'questionsUnchanged';
   return { outcome, counters: { ...base, [key]: 1 } };
+}
+
+function failedOutcome(failures: Partial<Record<Lang, Error>>): string {
+  return `failed: ${Object.entries(failures).map(([l, e]) => `${l}: ${e.message}`).join('; ')}`.slice(0, 500);
 }
 
 async function fetchLanguage(ctx: JobContext, counters: Counters, data: FetchQuestionData, lang: Lang): Promise<LangOutcome> {

@@ -12,10 +12,10 @@ describe('an in-process crawl of the fake Senate', () => {
   let fake: FakeSenate;
   let t: TestDb;
 
-  async function crawl(env: Record<string, string> = {}, full = false) {
+  async function crawl(env: Record<string, string> = {}, full = false, maxAttempts = 5) {
     const config = testConfig(fake, env);
     const fetcher = testFetcher(config);
-    const runner = createInProcessRunner({ config, db: t.db, fetcher, logger: silentLogger, concurrency: 4, backoffMs: () => 50 });
+    const runner = createInProcessRunner({ config, db: t.db, fetcher, logger: silentLogger, concurrency: 4, backoffMs: () => 50, maxAttempts });
     try {
       const runId = await startCrawlRun(t.db, (id, jobs) => runner.enqueue(id, jobs), { legislatures: [8], full });
       await runner.drain();
@@ -84,6 +84,33 @@ describe('an in-process crawl of the fake Senate', () => {
     expect(stored!.texts.fr!.answer?.text).toBe('La réponse.');
     const { stored: all, truth } = await storedVersusTruth(t.db, fake);
     expect(all).toEqual(truth);
+  });
+
+  describe('when one language keeps failing', () => {
+    it('stores the other language, keeps the failing one as it was, and ends the run partial', async () => {
+      const id = fake.ids().find((i) => fake.groundTruth(i)!.fr.status === 'pending')!;
+      const before = await getQuestion(t.db, id);
+      fake.correctSubject(id, 'fr', 'Sujet corrigé');
+      fake.correctSubject(id, 'nl', 'Verbeterd onderwerp');
+      const nr = id.split('-')[1];
+      const broken = fake.fault({ kind: 'status', status: 500, match: `NR=${nr}&LANG=nl` });
+      try {
+        const run = await crawl({ FETCH_RETRIES: '1' }, false, 2);
+        expect(run).toMatchObject({ status: 'partial', questionsFailed: 1 });
+        expect(broken.hits).toBe(4);
+        const after = await getQuestion(t.db, id);
+        expect(after!.texts.fr!.subject).toBe('Sujet corrigé');
+        expect(after!.texts.nl).toEqual(before!.texts.nl);
+        const { rows } = await t.db.query<{ key: string; outcome: string }>(`SELECT key, outcome FROM run_jobs WHERE run_id = $1 AND outcome LIKE 'failed%'`, [run.id]);
+        expect(rows).toEqual([{ key: `q-${id}`, outcome: expect.stringMatching(/^failed: nl: HTTP 500 for http/) }]);
+      } finally {
+        broken.remove();
+      }
+      // The next run, with the Senate healthy again, completes the question.
+      const healed = await crawl();
+      expect(healed.status).toBe('succeeded');
+      expect((await getQuestion(t.db, id))!.texts.nl!.subject).toBe('Verbeterd onderwerp');
+    });
   });
 
   it('keeps a question the Senate stops serving, marked as gone, on a full run', async () => {
