@@ -4,44 +4,13 @@
  * a failed fetch or a bad parse never blanks what we have.
  */
 import { createHash } from 'node:crypto';
-import type {
-  Answer,
-  Author,
-  ChronologyEvent,
-  Lang,
-  QuestionStatus,
-  Relation,
-} from '../senate/question-record.ts';
+import type { BilingualQuestion, QuestionTexts } from '../senate/bilingual.ts';
+import type { ChronologyEvent, Lang, QuestionStatus, Relation } from '../senate/question-record.ts';
 import type { Db, Queryable } from './db.ts';
 
-/** Per-language fields, as the merge of the two pages gives them. */
-export interface QuestionTextsInput {
-  title: string;
-  addressee: string | null;
-  subject: string | null;
-  keywords: string[];
-  questionText: string;
-  answer: Answer | null;
-  repairs: number;
-  unknownLabels?: string[];
-}
-
-/** One bilingual question (structurally the parser's BilingualQuestion). */
-export interface QuestionInput {
-  id: string;
-  legislature: number;
-  number: number;
-  author: Author;
-  sentDate: string | null;
-  status: QuestionStatus;
-  answerDeadline: string | null;
-  originalLanguage: Lang | null;
-  events: ChronologyEvent[];
-  relations: Relation[];
-  answerDate: string | null;
-  texts: Partial<Record<Lang, QuestionTextsInput>>;
-  conflicts: string[];
-}
+/** What the store takes: the parser's bilingual record (per-language fields in `texts`). */
+export type QuestionInput = BilingualQuestion;
+export type QuestionTextsInput = QuestionTexts;
 
 export interface UpsertContext {
   parserVersion: string;
@@ -88,7 +57,7 @@ function textPart(t: QuestionTextsInput) {
     questionText: t.questionText,
     answer: t.answer,
     repairs: t.repairs,
-    unknownLabels: t.unknownLabels ?? [],
+    unknownLabels: t.unknownLabels,
   };
 }
 
@@ -146,7 +115,7 @@ export async function upsertQuestion(db: Db, q: QuestionInput, ctx: UpsertContex
            parser_version = EXCLUDED.parser_version, fetch_id = EXCLUDED.fetch_id, updated_at = EXCLUDED.updated_at`,
         [
           q.id, lang, t.title, t.addressee, t.subject, t.keywords, t.questionText, t.answer?.date ?? null,
-          t.answer?.text ?? null, t.answer?.html ?? null, t.repairs, t.unknownLabels ?? [], textHashes[lang],
+          t.answer?.text ?? null, t.answer?.html ?? null, t.repairs, t.unknownLabels, textHashes[lang],
           ctx.parserVersion, ctx.fetchIds?.[lang] ?? null, now,
         ],
       );

@@ -1,11 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCrawlRun } from '../../jobs/start-run.ts';
-import { getRun } from '../../src/store/runs.ts';
-import { silentLogger } from '../../src/util/logger.ts';
-import { createInProcessRunner } from '../../workers/in-process.ts';
 import { startFakeSenate, type FakeSenate } from '../fake-senate/server.ts';
-import { storedVersusTruth, testConfig, testFetcher } from '../helpers/crawl-env.ts';
+import { crawlInProcess, storedVersusTruth } from '../helpers/crawl-env.ts';
 import { pgTestDb, type TestDb } from '../helpers/db.ts';
 
 /** Chromium processes whose ancestry leads to this test process. */
@@ -25,20 +21,6 @@ describe('a crawl with FETCH_MODE=browser (Playwright driving Chromium)', () => 
   let http: TestDb;
   let browser: TestDb;
 
-  async function crawl(db: TestDb, env: Record<string, string>) {
-    const config = testConfig(fake, env);
-    const fetcher = testFetcher(config);
-    const runner = createInProcessRunner({ config, db: db.db, fetcher, logger: silentLogger, concurrency: 2 });
-    try {
-      const runId = await startCrawlRun(db.db, (id, jobs) => runner.enqueue(id, jobs), { legislatures: [8], full: false });
-      await runner.drain();
-      return (await getRun(db.db, runId))!;
-    } finally {
-      await runner.close();
-      await fetcher.close();
-    }
-  }
-
   beforeAll(async () => {
     fake = await startFakeSenate({ questions: { n: 6, legislature: 8, seed: 21 }, serving: 'varied' });
     [http, browser] = await Promise.all([pgTestDb(), pgTestDb()]);
@@ -50,8 +32,8 @@ describe('a crawl with FETCH_MODE=browser (Playwright driving Chromium)', () => 
   });
 
   it('stores the same records as the HTTP fetcher, and leaves no Chromium process behind', async () => {
-    const viaHttp = await crawl(http, { FETCH_MODE: 'http' });
-    const viaBrowser = await crawl(browser, { FETCH_MODE: 'browser', FETCH_TIMEOUT_MS: '15000' });
+    const viaHttp = await crawlInProcess(fake, http.db, { env: { FETCH_MODE: 'http' }, concurrency: 2 });
+    const viaBrowser = await crawlInProcess(fake, browser.db, { env: { FETCH_MODE: 'browser', FETCH_TIMEOUT_MS: '15000' }, concurrency: 2 });
     expect(viaHttp).toMatchObject({ status: 'succeeded', questionsNew: 6 });
     expect(viaBrowser).toMatchObject({ status: 'succeeded', questionsNew: 6, questionsFailed: 0 });
     const a = await storedVersusTruth(http.db, fake);

@@ -1,34 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCrawlRun } from '../../jobs/start-run.ts';
-import { getRun } from '../../src/store/runs.ts';
-import { silentLogger } from '../../src/util/logger.ts';
-import { createInProcessRunner } from '../../workers/in-process.ts';
 import { generateQuestions } from '../fake-senate/generate.ts';
 import { startFakeSenate, type FakeSenate } from '../fake-senate/server.ts';
-import { storedVersusTruth, testConfig, testFetcher } from '../helpers/crawl-env.ts';
+import { crawlInProcess, storedVersusTruth } from '../helpers/crawl-env.ts';
 import { pgTestDb, type TestDb } from '../helpers/db.ts';
 
 describe('discovery', () => {
   let fake: FakeSenate | undefined;
   let t: TestDb | undefined;
+  const crawl = (legislatures: number[], env: Record<string, string> = {}, full = false) =>
+    crawlInProcess(fake!, t!.db, { legislatures, env, full });
   afterEach(async () => {
     await fake?.close();
     await t?.drop();
   });
-
-  async function crawl(legislatures: number[], env: Record<string, string> = {}, full = false) {
-    const config = testConfig(fake!, env);
-    const fetcher = testFetcher(config);
-    const runner = createInProcessRunner({ config, db: t!.db, fetcher, logger: silentLogger, concurrency: 4 });
-    try {
-      const runId = await startCrawlRun(t!.db, (id, jobs) => runner.enqueue(id, jobs), { legislatures, full });
-      await runner.drain();
-      return (await getRun(t!.db, runId))!;
-    } finally {
-      await runner.close();
-      await fetcher.close();
-    }
-  }
 
   describe('with no listing at all', () => {
     it.each(['404', 'empty-template', 'error-text'] as const)(

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCrawlRun } from '../../jobs/start-run.ts';
-import { getRun, type CrawlRun } from '../../src/store/runs.ts';
-import { silentLogger } from '../../src/util/logger.ts';
-import { createInProcessRunner } from '../../workers/in-process.ts';
+import type { CrawlRun } from '../../src/store/runs.ts';
 import { startFakeSenate, type FakeSenate } from '../fake-senate/server.ts';
-import { storedVersusTruth, testConfig, testFetcher } from '../helpers/crawl-env.ts';
+import { crawlInProcess, storedVersusTruth } from '../helpers/crawl-env.ts';
 import { pgTestDb, type TestDb } from '../helpers/db.ts';
 
 describe('a crawl while the Senate misbehaves on part of the requests', () => {
@@ -22,14 +19,7 @@ describe('a crawl while the Senate misbehaves on part of the requests', () => {
     fake.fault({ kind: 'reset', match: q, fraction: 0.06, count: 3, seed: 3 });
     fake.fault({ kind: 'slow', delayMs: 2_500, match: q, fraction: 0.04, count: 2, seed: 4 });
     fake.fault({ kind: 'truncate', match: q, fraction: 0.04, count: 2, seed: 5 });
-    const config = testConfig(fake, { FETCH_TIMEOUT_MS: '1000', FETCH_RETRIES: '4' });
-    const fetcher = testFetcher(config);
-    const runner = createInProcessRunner({ config, db: t.db, fetcher, logger: silentLogger, concurrency: 4, backoffMs: () => 100 });
-    const runId = await startCrawlRun(t.db, (id, jobs) => runner.enqueue(id, jobs), { legislatures: [8], full: false });
-    await runner.drain();
-    await runner.close();
-    await fetcher.close();
-    run = (await getRun(t.db, runId))!;
+    run = await crawlInProcess(fake, t.db, { env: { FETCH_TIMEOUT_MS: '1000', FETCH_RETRIES: '4' }, backoffMs: () => 100 });
   }, 120_000);
   afterAll(async () => {
     await fake?.close();

@@ -1,30 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCrawlRun } from '../../jobs/start-run.ts';
 import { getQuestion } from '../../src/store/questions.ts';
-import { getRun } from '../../src/store/runs.ts';
-import { silentLogger } from '../../src/util/logger.ts';
-import { createInProcessRunner } from '../../workers/in-process.ts';
 import { startFakeSenate, type FakeSenate } from '../fake-senate/server.ts';
-import { storedVersusTruth, testConfig, testFetcher } from '../helpers/crawl-env.ts';
+import { crawlInProcess, storedVersusTruth } from '../helpers/crawl-env.ts';
 import { pgTestDb, type TestDb } from '../helpers/db.ts';
 
 describe('an in-process crawl of the fake Senate', () => {
   let fake: FakeSenate;
   let t: TestDb;
 
-  async function crawl(env: Record<string, string> = {}, full = false, maxAttempts = 5) {
-    const config = testConfig(fake, env);
-    const fetcher = testFetcher(config);
-    const runner = createInProcessRunner({ config, db: t.db, fetcher, logger: silentLogger, concurrency: 4, backoffMs: () => 50, maxAttempts });
-    try {
-      const runId = await startCrawlRun(t.db, (id, jobs) => runner.enqueue(id, jobs), { legislatures: [8], full });
-      await runner.drain();
-      return (await getRun(t.db, runId))!;
-    } finally {
-      await runner.close();
-      await fetcher.close();
-    }
-  }
+  const crawl = (env: Record<string, string> = {}, full = false, maxAttempts = 5) => crawlInProcess(fake, t.db, { env, full, maxAttempts });
 
   beforeAll(async () => {
     fake = await startFakeSenate({ questions: { n: 40, legislature: 8, seed: 7 }, serving: 'varied', listingPageSize: 15 });

@@ -1,5 +1,8 @@
 /** A crawler wired to a fake Senate and a real database, for end-to-end tests. */
 import { loadConfig, type Config } from '../../config/index.ts';
+import { startCrawlRun } from '../../jobs/start-run.ts';
+import { getRun, type CrawlRun } from '../../src/store/runs.ts';
+import { createInProcessRunner } from '../../workers/in-process.ts';
 import { createPoliteFetcher, type PoliteFetcher } from '../../src/crawl/polite-fetcher.ts';
 import { mergeBilingual } from '../../src/senate/bilingual.ts';
 import { getQuestions, type QuestionInput } from '../../src/store/questions.ts';
@@ -60,4 +63,36 @@ export async function storedVersusTruth(
 
 function normalise(q: QuestionInput): QuestionInput {
   return JSON.parse(JSON.stringify({ ...q, texts: { fr: q.texts.fr, nl: q.texts.nl } })) as QuestionInput;
+}
+
+export interface InProcessCrawl {
+  legislatures?: number[];
+  full?: boolean;
+  env?: Record<string, string>;
+  concurrency?: number;
+  maxAttempts?: number;
+  backoffMs?: () => number;
+}
+
+/** One run of the in-process runner against the fake Senate, start to end; returns the run. */
+export async function crawlInProcess(fake: FakeSenate, db: Db, opts: InProcessCrawl = {}): Promise<CrawlRun> {
+  const config = testConfig(fake, opts.env);
+  const fetcher = testFetcher(config);
+  const runner = createInProcessRunner({
+    config,
+    db,
+    fetcher,
+    logger: silentLogger,
+    concurrency: opts.concurrency ?? 4,
+    backoffMs: opts.backoffMs ?? (() => 50),
+    ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
+  });
+  try {
+    const runId = await startCrawlRun(db, (id, jobs) => runner.enqueue(id, jobs), { legislatures: opts.legislatures ?? [8], full: opts.full ?? false });
+    await runner.drain();
+    return (await getRun(db, runId))!;
+  } finally {
+    await runner.close();
+    await fetcher.close();
+  }
 }

@@ -3,12 +3,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reparse } from '../../jobs/reparse.ts';
-import { startCrawlRun } from '../../jobs/start-run.ts';
 import { getQuestion } from '../../src/store/questions.ts';
 import { silentLogger } from '../../src/util/logger.ts';
-import { createInProcessRunner } from '../../workers/in-process.ts';
 import { startFakeSenate, type FakeSenate } from '../fake-senate/server.ts';
-import { testConfig, testFetcher } from '../helpers/crawl-env.ts';
+import { crawlInProcess } from '../helpers/crawl-env.ts';
 import { pgTestDb, type TestDb } from '../helpers/db.ts';
 
 const run = promisify(execFile);
@@ -20,13 +18,7 @@ describe('reparse', () => {
   beforeAll(async () => {
     fake = await startFakeSenate({ questions: { n: 12, legislature: 8, seed: 3 }, serving: 'varied' });
     t = await pgTestDb();
-    const config = testConfig(fake);
-    const fetcher = testFetcher(config);
-    const runner = createInProcessRunner({ config, db: t.db, fetcher, logger: silentLogger, concurrency: 4 });
-    await startCrawlRun(t.db, (id, jobs) => runner.enqueue(id, jobs), { legislatures: [8], full: false });
-    await runner.drain();
-    await runner.close();
-    await fetcher.close();
+    await crawlInProcess(fake, t.db);
     await fake.close();
   });
   afterAll(async () => {
