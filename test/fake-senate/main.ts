@@ -5,7 +5,8 @@
  *
  * Flags fall back to FAKE_SENATE_PORT, FAKE_SENATE_N, FAKE_SENATE_LEGISLATURE, FAKE_SENATE_SEED,
  * FAKE_SENATE_LATENCY_MS, FAKE_SENATE_MISSING. Pages come in a spread of markups and charset
- * announcements. Ctrl-C closes it.
+ * announcements. Ctrl-C (or SIGTERM) closes it and prints one `served N requests {...}` line
+ * with the counts by kind and status (`npm run bench:crawl` reads it).
  */
 import { parseArgs } from 'node:util';
 import { listingPath } from './listing.ts';
@@ -56,7 +57,17 @@ let stopping = false;
 const stop = (): void => {
   if (stopping) process.exit(1); // a second Ctrl-C forces
   stopping = true;
-  void senate.close().then(() => process.exit(0));
+  const log = senate.requests();
+  const byKind: Record<string, number> = {};
+  const byStatus: Record<string, number> = {};
+  for (const e of log) {
+    const kind = e.url.startsWith('/robots.txt') ? 'robots' : /SVListe/i.test(e.url) ? 'listing' : /SchriftelijkeVraag|SVPrint/i.test(e.url) ? 'question' : 'other';
+    byKind[kind] = (byKind[kind] ?? 0) + 1;
+    byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
+  }
+  process.stdout.write(`served ${log.length} requests ${JSON.stringify({ byKind, byStatus })}\n`, () => {
+    void senate.close().then(() => process.exit(0));
+  });
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
