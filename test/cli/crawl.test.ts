@@ -47,6 +47,26 @@ describe('senate-questions crawl on the embedded default (no DATABASE_URL, no RE
     expect(err.stderr).toMatch(message);
   });
 
+  it('stops on SIGINT, records the run as cancelled and leaves the embedded database usable', async () => {
+    const slow = await startFakeSenate({ questions: { n: 30, legislature: 8, seed: 2 }, latencyMs: 200 });
+    const dir = path.join(dataDir, 'interrupted');
+    const slowEnv = { ...env, SENATE_BASE_URL: slow.url, DATA_DIR: dir, CRAWL_RATE_PER_SEC: '5' };
+    try {
+      const child = execFile('node', [CLI, 'crawl'], { env: slowEnv });
+      let err = '';
+      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      while (slow.requests().filter((r) => r.url.includes('SchriftelijkeVraag')).length < 3) await new Promise((r) => setTimeout(r, 100));
+      child.kill('SIGINT');
+      expect(await exited).toBe(1);
+      expect(err).toMatch(/SIGINT: stopping run 1/);
+      const runs = await run('node', [CLI, 'runs'], { env: slowEnv });
+      expect(runs.stdout).toMatch(/^run 1 cancelled: .*error: interrupted by a signal\n$/);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('exits 1 when the run fails, saying why', async () => {
     const down = await startFakeSenate({ questions: { n: 2, legislature: 8, seed: 1 } });
     down.fault({ kind: 'status', status: 403 });

@@ -4,6 +4,7 @@ import { startCrawlRun } from '../../../jobs/start-run.ts';
 import { bullEnqueue, createQueues, redisConnection } from '../../../workers/bullmq.ts';
 import { createInProcessRunner } from '../../../workers/in-process.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
+import { finishRun } from '../../store/runs.ts';
 import { UsageError, WorkFailedError } from '../../util/errors.ts';
 import { createLogger } from '../../util/logger.ts';
 import { openStore } from '../context.ts';
@@ -56,8 +57,24 @@ export function register(program: Command): void {
           const runner = createInProcessRunner({ config, db, fetcher, logger, concurrency: config.workerConcurrency });
           cleanups.unshift(() => runner.close());
           runId = await startCrawlRun(db, (id, jobs) => runner.enqueue(id, jobs), { legislatures, full: Boolean(opts.full) });
+          // First SIGINT/SIGTERM: stop the jobs and close the embedded database cleanly; a second one forces.
+          let interrupted = false;
+          const onSignal = (signal: NodeJS.Signals) => {
+            if (interrupted) process.exit(1);
+            interrupted = true;
+            logger.warn({ signal }, 'interrupted: stopping the run');
+            process.stderr.write(`\n${signal}: stopping run ${runId} (again to force)\n`);
+            void runner.close();
+          };
+          process.on('SIGINT', onSignal);
+          process.on('SIGTERM', onSignal);
+          cleanups.push(async () => {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+          });
           const watching = watchRun(db, runId);
           await runner.drain();
+          if (interrupted) await finishRun(db, runId, 'cancelled', 'interrupted by a signal');
           const run = await watching;
           process.stdout.write(`${summaryLine(run)}\n`);
           if (run.status !== 'succeeded') throw new WorkFailedError(`run ${runId} ended ${run.status}`);
