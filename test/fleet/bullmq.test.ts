@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCrawlRun } from '../../jobs/start-run.ts';
 import { startFakeSenate, type FakeSenate } from '../fake-senate/server.ts';
@@ -5,6 +8,8 @@ import { maxInWindow } from '../fake-senate/request-log.ts';
 import { storedVersusTruth } from '../helpers/crawl-env.ts';
 import { pgTestDb, type TestDb } from '../helpers/db.ts';
 import { fleetClient, spawnWorker, TEST_REDIS_URL, waitForRun, type FleetClient, type WorkerProcess } from '../helpers/fleet.ts';
+
+const run = promisify(execFile);
 
 describe('a crawl on BullMQ with worker processes', () => {
   let fake: FakeSenate | undefined;
@@ -50,6 +55,12 @@ describe('a crawl on BullMQ with worker processes', () => {
     expect(run).toMatchObject({ status: 'succeeded', questionsNew: 50, questionsFailed: 0, jobsTotal: 51, jobsDone: 51 });
     const { stored, truth } = await storedVersusTruth(t!.db, fake!);
     expect(stored).toEqual(truth);
+  });
+
+  it('crawl --wait through the CLI queues the run for the workers and prints its summary', async () => {
+    await setUp(10, 1, { CRAWL_RATE_PER_SEC: '0', WORKER_CONCURRENCY: '4' });
+    const { stdout } = await run('node', [path.resolve('bin/senate-questions.js'), 'crawl', '--legislature', '8', '--wait'], { env: { ...process.env, ...workerEnv } });
+    expect(stdout).toMatch(/^run 1 queued for legislature\(s\) 8; workers: senate-questions worker\nrun 1 succeeded: 10 new, 0 changed, 0 unchanged, 0 failed; 21 requests/);
   });
 
   it('keeps 3 worker processes at 5 requests/s together against the Senate', async () => {
