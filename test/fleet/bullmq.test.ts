@@ -61,6 +61,12 @@ describe('a crawl on BullMQ with worker processes', () => {
     await setUp(10, 1, { CRAWL_RATE_PER_SEC: '0', WORKER_CONCURRENCY: '4' });
     const { stdout } = await run('node', [path.resolve('bin/senate-questions.js'), 'crawl', '--legislature', '8', '--wait'], { env: { ...process.env, ...workerEnv } });
     expect(stdout).toMatch(/^run 1 queued for legislature\(s\) 8; workers: senate-questions worker\nrun 1 succeeded: 10 new, 0 changed, 0 unchanged, 0 failed; 21 requests/);
+    // A second run's jobs for the same questions are new jobs, not swallowed by the first run's ids.
+    const pending = (await t!.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM questions WHERE status IN ('pending', 'requalified') OR (status = 'answered' AND answer_date >= current_date - 30)`)).rows[0]!.n;
+    expect(pending).toBeGreaterThan(0);
+    const second = await run('node', [path.resolve('bin/senate-questions.js'), 'crawl', '--wait'], { env: { ...process.env, ...workerEnv } });
+    expect(second.stdout).toContain(`run 2 succeeded: 0 new, 0 changed, ${pending} unchanged, 0 failed`);
+    expect(second.stdout).toContain(`${pending + 1}/${pending + 1} jobs`);
   });
 
   it('keeps 3 worker processes at 5 requests/s together against the Senate', async () => {
