@@ -93,3 +93,28 @@ export async function getRun(db: Queryable, runId: number): Promise<CrawlRun | n
     ...counters,
   };
 }
+
+/**
+ * In-process runs whose process is gone (killed before it could close the run) are marked
+ * cancelled, so that `runs` and monitoring never show a dead run as running. Only runs of
+ * this host are judged: a pid means nothing elsewhere.
+ */
+export async function cancelDeadInProcessRuns(db: Queryable, host: string, isAlive: (pid: number) => boolean): Promise<number[]> {
+  const { rows } = await db.query<{ id: number; pid: number }>(
+    `SELECT id, (options->>'pid')::int AS pid FROM crawl_runs
+      WHERE status = 'running' AND options->>'runner' = 'in-process' AND options->>'host' = $1`,
+    [host],
+  );
+  const dead = rows.filter((r) => !isAlive(r.pid)).map((r) => r.id);
+  for (const id of dead) await finishRun(db, id, 'cancelled', 'its process ended without closing the run');
+  return dead;
+}
+
+export function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

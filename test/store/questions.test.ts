@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archiveFetch, archivedQuestionPages, getValidators, loadBody, saveValidators } from '../../src/store/archive.ts';
 import { getQuestion, highestKnownNumber, refetchCandidates, unknownRelationTargets, upsertQuestion, type QuestionInput } from '../../src/store/questions.ts';
-import { addToRun, createRun, finishRun, getRun } from '../../src/store/runs.ts';
+import { addToRun, cancelDeadInProcessRuns, createRun, finishRun, getRun } from '../../src/store/runs.ts';
 import { pgliteTestDb, pgTestDb, type TestDb } from '../helpers/db.ts';
 
 function question(overrides: Partial<QuestionInput> = {}): QuestionInput {
@@ -133,6 +133,16 @@ describe.each([
     await saveValidators(t.db, 'u1', { etag: '"def"', lastModified: null, sha256: 'y' });
     expect(await getValidators(t.db, 'u1')).toEqual({ etag: '"def"', lastModified: null, sha256: 'y', contentType: null });
     expect(await getValidators(t.db, 'u2')).toBeNull();
+  });
+
+  it('marks in-process runs of dead processes cancelled, and leaves live ones and other hosts alone', async () => {
+    const dead = await createRun(t.db, { legislatures: [8], options: { runner: 'in-process', host: 'here', pid: 111 } });
+    const live = await createRun(t.db, { legislatures: [8], options: { runner: 'in-process', host: 'here', pid: 222 } });
+    const elsewhere = await createRun(t.db, { legislatures: [8], options: { runner: 'in-process', host: 'there', pid: 111 } });
+    const fleet = await createRun(t.db, { legislatures: [8], options: { runner: 'bullmq' } });
+    expect(await cancelDeadInProcessRuns(t.db, 'here', (pid) => pid === 222)).toEqual([dead]);
+    const status = async (id: number) => (await getRun(t.db, id))!.status;
+    expect([await status(dead), await status(live), await status(elsewhere), await status(fleet)]).toEqual(['cancelled', 'running', 'running', 'running']);
   });
 
   it('adds to a run counters from several writers and closes it once', async () => {

@@ -1,10 +1,11 @@
+import { hostname } from 'node:os';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../../config/index.ts';
 import { startCrawlRun } from '../../../jobs/start-run.ts';
 import { bullEnqueue, createQueues, redisConnection } from '../../../workers/bullmq.ts';
 import { createInProcessRunner } from '../../../workers/in-process.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
-import { finishRun } from '../../store/runs.ts';
+import { cancelDeadInProcessRuns, finishRun, processIsAlive } from '../../store/runs.ts';
 import { UsageError, WorkFailedError } from '../../util/errors.ts';
 import { createLogger } from '../../util/logger.ts';
 import { openStore } from '../context.ts';
@@ -56,7 +57,9 @@ export function register(program: Command): void {
           cleanups.unshift(() => fetcher.close());
           const runner = createInProcessRunner({ config, db, fetcher, logger, concurrency: config.workerConcurrency });
           cleanups.unshift(() => runner.close());
-          runId = await startCrawlRun(db, (id, jobs) => runner.enqueue(id, jobs), { legislatures, full: Boolean(opts.full) });
+          const dead = await cancelDeadInProcessRuns(db, hostname(), processIsAlive);
+          if (dead.length > 0) logger.warn({ runs: dead }, 'marked runs of dead crawl processes as cancelled');
+          runId = await startCrawlRun(db, (id, jobs) => runner.enqueue(id, jobs), { legislatures, full: Boolean(opts.full), runner: 'in-process' });
           // First SIGINT/SIGTERM: stop the jobs and close the embedded database cleanly; a second one forces.
           let interrupted = false;
           const onSignal = (signal: NodeJS.Signals) => {
