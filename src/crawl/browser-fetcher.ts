@@ -17,7 +17,8 @@
  * Differences from the HTTP transport: Chromium applies its own connect timeout (not
  * CONNECT_TIMEOUT_MS); the body cap is checked after the body has arrived.
  */
-import { chromium, type Browser, type BrowserContext, type BrowserServer, type CDPSession } from 'playwright-core';
+// Types only: playwright-core (~90 MB of RSS) is imported at the first launch, so an http worker never loads it.
+import type { Browser, BrowserContext, BrowserServer, CDPSession } from 'playwright-core';
 import { userAgent, type Config } from '../../config/index.ts';
 import { coerceError } from '../util/errors.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
@@ -192,6 +193,7 @@ class BrowserFetcherImpl implements BrowserFetcher {
   }
 
   private async launch(): Promise<BrowserGen> {
+    const { chromium } = await import('playwright-core');
     const server = await chromium.launchServer({
       executablePath: this.opts.config.chromiumPath, args: CHROMIUM_ARGS, headless: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false, host: '127.0.0.1',
     });
