@@ -177,14 +177,15 @@ async function main(): Promise<number> {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       CURRENT_LEGISLATURE: String(LEGISLATURE),
       ...(concurrency ? { WORKER_CONCURRENCY: String(concurrency) } : {}),
-      ...(values['cpu-prof'] ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.resolve(values['cpu-prof'])}`.trim() } : {}),
     };
     delete env.REDIS_URL;
+    // Node 20 refuses --cpu-prof in NODE_OPTIONS: it goes on the crawling processes' command line.
+    const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [];
 
     // 3. The crawling processes, then the run.
     let runId: () => Promise<number | null>;
     if (inProcess) {
-      const crawl = track(spawn(process.execPath, [CLI, 'crawl', '--legislature', String(LEGISLATURE)], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+      const crawl = track(spawn(process.execPath, [...nodeArgs, CLI, 'crawl', '--legislature', String(LEGISLATURE)], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
       procs.push(crawl);
       cleanups.unshift(['crawl process', () => stop(crawl)]);
       runId = async () => (await db.query<{ id: number }>('SELECT max(id) AS id FROM crawl_runs')).rows[0]?.id ?? null;
@@ -195,7 +196,7 @@ async function main(): Promise<number> {
       cleanups.unshift(['queues', () => Promise.all(Object.values(queues).map((q) => q.close()))]);
       const workerEnv = { ...env, REDIS_URL, QUEUE_PREFIX: prefix };
       for (let i = 0; i < workerCount; i++) {
-        const w = track(spawn(process.execPath, [CLI, 'worker'], { env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
+        const w = track(spawn(process.execPath, [...nodeArgs, CLI, 'worker'], { env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
         procs.push(w);
         cleanups.unshift([`worker ${i + 1}`, () => stop(w)]);
       }

@@ -9,7 +9,7 @@ import { mergeBilingual } from '../src/senate/bilingual.ts';
 import { PARSER_VERSION, parseQuestionPage } from '../src/senate/question-page.ts';
 import { LANGS, type Lang, type QuestionPage } from '../src/senate/question-record.ts';
 import { questionUrl } from '../src/senate/urls.ts';
-import { loadBody, saveValidators, type Validators } from '../src/store/archive.ts';
+import { loadBody, saveValidatorsBatch, type Validators } from '../src/store/archive.ts';
 import { markGone, upsertQuestion } from '../src/store/questions.ts';
 import { coerceError } from '../src/util/errors.ts';
 import { emptyCounters, fetchPage, type Counters } from './fetch-page.ts';
@@ -90,10 +90,13 @@ export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): P
     fetchIds: Object.fromEntries(LANGS.flatMap((l) => (outcomes[l].kind === 'page' ? [[l, (outcomes[l] as { fetchId: number }).fetchId]] : []))),
   });
   // Only now that the content is stored may a later fetch be answered 304 for it.
-  for (const lang of LANGS) {
-    const o = outcomes[lang];
-    if (o.kind === 'page' && o.validators) await saveValidators(ctx.db, o.url, o.validators);
-  }
+  await saveValidatorsBatch(
+    ctx.db,
+    LANGS.flatMap((l) => {
+      const o = outcomes[l];
+      return o.kind === 'page' && o.validators ? [{ url: o.url, validators: o.validators }] : [];
+    }),
+  );
   await followRelations(ctx, data.runId, record.relations);
   if (failed) {
     log.error({ failures: Object.fromEntries(Object.entries(failures).map(([l, e]) => [l, e.message])) }, 'stored one language; the other failed');

@@ -29,25 +29,29 @@ export function sha256(body: Buffer): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
-/** Records one response; returns the fetch id. */
+/**
+ * Records one response; returns the fetch id. One statement (one round trip, one commit): the
+ * body goes in by a data-modifying CTE whose row the fetch's foreign key sees at the end of
+ * the statement.
+ */
 export async function archiveFetch(db: Queryable, f: ArchiveInput): Promise<{ fetchId: number; sha256: string | null }> {
-  let hash: string | null = null;
-  if (f.body && f.body.length >= 0 && !f.notModified) {
-    hash = sha256(f.body);
-    const packed = gzipSync(f.body, { level: 6 });
-    await db.query(
-      `INSERT INTO fetch_bodies (sha256, encoding, size, body) VALUES ($1, 'gzip', $2, $3) ON CONFLICT (sha256) DO NOTHING`,
-      [hash, f.body.length, packed],
-    );
-  }
-  const { rows } = await db.query<{ id: number }>(
-    `INSERT INTO fetches (run_id, kind, url, question_id, lang, status, not_modified, headers, sha256, fetched_at, duration_ms, outcome)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12) RETURNING id`,
-    [
-      f.runId ?? null, f.kind, f.url, f.questionId ?? null, f.lang ?? null, f.status, f.notModified ?? false,
-      JSON.stringify(f.headers ?? {}), hash, f.fetchedAt ?? new Date(), f.durationMs ?? null, f.outcome ?? 'ok',
-    ],
-  );
+  const hash = f.body && !f.notModified ? sha256(f.body) : null;
+  const params = [
+    f.runId ?? null, f.kind, f.url, f.questionId ?? null, f.lang ?? null, f.status, f.notModified ?? false,
+    JSON.stringify(f.headers ?? {}), hash, f.fetchedAt ?? new Date(), f.durationMs ?? null, f.outcome ?? 'ok',
+  ];
+  const insertFetch = `INSERT INTO fetches (run_id, kind, url, question_id, lang, status, not_modified, headers, sha256, fetched_at, duration_ms, outcome)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12) RETURNING id`;
+  const { rows } =
+    hash === null
+      ? await db.query<{ id: number }>(insertFetch, params)
+      : await db.query<{ id: number }>(
+          `WITH body AS (
+             INSERT INTO fetch_bodies (sha256, encoding, size, body) VALUES ($9, 'gzip', $13, $14) ON CONFLICT (sha256) DO NOTHING
+           )
+           ${insertFetch}`,
+          [...params, f.body!.length, gzipSync(f.body!, { level: 6 })],
+        );
   return { fetchId: rows[0]!.id, sha256: hash };
 }
 
@@ -81,11 +85,20 @@ export async function getValidators(db: Queryable, url: string): Promise<Validat
 }
 
 export async function saveValidators(db: Queryable, url: string, v: Validators): Promise<void> {
+  await saveValidatorsBatch(db, [{ url, validators: v }]);
+}
+
+/** Validators of several URLs in one statement (a question's two pages). */
+export async function saveValidatorsBatch(db: Queryable, entries: readonly { url: string; validators: Validators }[]): Promise<void> {
+  if (entries.length === 0) return;
+  const col = <T>(f: (v: Validators) => T) => entries.map((e) => f(e.validators));
   await db.query(
-    `INSERT INTO http_validators (url, etag, last_modified, sha256, content_type, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+    `INSERT INTO http_validators (url, etag, last_modified, sha256, content_type, updated_at)
+     SELECT s.url, s.etag, s.last_modified, s.sha256, s.content_type, now()
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS s(url, etag, last_modified, sha256, content_type)
      ON CONFLICT (url) DO UPDATE SET etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified,
        sha256 = EXCLUDED.sha256, content_type = EXCLUDED.content_type, updated_at = now()`,
-    [url, v.etag, v.lastModified, v.sha256, v.contentType ?? null],
+    [entries.map((e) => e.url), col((v) => v.etag), col((v) => v.lastModified), col((v) => v.sha256), col((v) => v.contentType ?? null)],
   );
 }
 

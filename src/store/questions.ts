@@ -82,8 +82,72 @@ export async function upsertQuestion(db: Db, q: QuestionInput, ctx: UpsertContex
       await tx.query('UPDATE questions SET last_fetched_at = $2, gone_since = NULL WHERE id = $1', [q.id, now]);
       return 'unchanged';
     }
-    await tx.query(
-      `INSERT INTO questions (id, legislature, number, author_name, author_party, sent_date, status, answer_deadline,
+    await tx.query(...writeStatement(q, ctx, { now, sharedHash, replaceChronology: !sameShared, texts: changedLangs.map((l) => [l, textHashes[l]!]) }));
+    return existing ? 'changed' : 'new';
+  });
+}
+
+/**
+ * Everything a new or changed question writes, as ONE statement: the row, the chronology
+ * when the shared part changed, and the changed languages. Data-modifying CTEs all see one
+ * snapshot, so the chronology is upserted by (question_id, seq) and trimmed past its new
+ * length rather than deleted and re-inserted (a DELETE and an INSERT of the same key in one
+ * statement collide). Foreign keys are checked at the end of the statement, after the row.
+ */
+function writeStatement(
+  q: QuestionInput,
+  ctx: UpsertContext,
+  w: { now: Date; sharedHash: string; replaceChronology: boolean; texts: [Lang, string][] },
+): [string, unknown[]] {
+  const params: unknown[] = [
+    q.id, q.legislature, q.number, q.author.name, q.author.party, q.sentDate, q.status, q.answerDeadline,
+    q.originalLanguage, q.answerDate, JSON.stringify(q.conflicts), w.sharedHash, ctx.parserVersion, w.now,
+  ];
+  const $ = (value: unknown): string => `$${params.push(value)}`;
+  const ctes: string[] = [];
+  if (w.replaceChronology) {
+    ctes.push(
+      `events_trim AS (DELETE FROM question_events WHERE question_id = $1 AND seq >= ${$(q.events.length)}::int)`,
+      `events AS (
+         INSERT INTO question_events (question_id, seq, date, type, label)
+         SELECT $1, s.seq, s.date, s.type, s.label
+           FROM unnest(${$(q.events.map((_, i) => i))}::int[], ${$(q.events.map((e) => e.date))}::date[],
+                       ${$(q.events.map((e) => e.type))}::text[], ${$(q.events.map((e) => e.label))}::text[]) AS s(seq, date, type, label)
+         ON CONFLICT (question_id, seq) DO UPDATE SET date = EXCLUDED.date, type = EXCLUDED.type, label = EXCLUDED.label)`,
+      `relations_trim AS (DELETE FROM question_relations WHERE question_id = $1 AND seq >= ${$(q.relations.length)}::int)`,
+      `relations AS (
+         INSERT INTO question_relations (question_id, seq, kind, target_id, target_type, label)
+         SELECT $1, s.seq, s.kind, s.target_id, s.target_type, s.label
+           FROM unnest(${$(q.relations.map((_, i) => i))}::int[], ${$(q.relations.map((r) => r.kind))}::text[],
+                       ${$(q.relations.map((r) => r.target))}::text[], ${$(q.relations.map((r) => r.targetType))}::text[],
+                       ${$(q.relations.map((r) => r.label))}::text[]) AS s(seq, kind, target_id, target_type, label)
+         ON CONFLICT (question_id, seq) DO UPDATE SET kind = EXCLUDED.kind, target_id = EXCLUDED.target_id,
+           target_type = EXCLUDED.target_type, label = EXCLUDED.label)`,
+    );
+  }
+  if (w.texts.length > 0) {
+    const rows = w.texts.map(([lang, hash]) => {
+      const t = q.texts[lang]!;
+      return `($1, ${$(lang)}, ${$(t.title)}, ${$(t.addressee)}, ${$(t.subject)}, ${$(t.keywords)}::text[], ${$(t.questionText)},
+               ${$(t.answer?.date ?? null)}::date, ${$(t.answer?.text ?? null)}, ${$(t.answer?.html ?? null)}, ${$(t.repairs)}::int,
+               ${$(t.unknownLabels)}::text[], ${$(hash)}, $13, ${$(ctx.fetchIds?.[lang] ?? null)}::bigint, $14::timestamptz)`;
+    });
+    ctes.push(
+      `texts AS (
+         INSERT INTO question_texts (question_id, lang, title, addressee, subject, keywords, question_text, answer_date,
+                                     answer_text, answer_html, repairs, unknown_labels, content_sha256, parser_version,
+                                     fetch_id, updated_at)
+         VALUES ${rows.join(',\n                ')}
+         ON CONFLICT (question_id, lang) DO UPDATE SET
+           title = EXCLUDED.title, addressee = EXCLUDED.addressee, subject = EXCLUDED.subject,
+           keywords = EXCLUDED.keywords, question_text = EXCLUDED.question_text, answer_date = EXCLUDED.answer_date,
+           answer_text = EXCLUDED.answer_text, answer_html = EXCLUDED.answer_html, repairs = EXCLUDED.repairs,
+           unknown_labels = EXCLUDED.unknown_labels, content_sha256 = EXCLUDED.content_sha256,
+           parser_version = EXCLUDED.parser_version, fetch_id = EXCLUDED.fetch_id, updated_at = EXCLUDED.updated_at)`,
+    );
+  }
+  const sql = `${ctes.length > 0 ? `WITH ${ctes.join(',\n     ')}\n` : ''}
+       INSERT INTO questions (id, legislature, number, author_name, author_party, sent_date, status, answer_deadline,
                               original_language, answer_date, conflicts, content_sha256, parser_version,
                               first_seen_at, last_fetched_at, last_changed_at)
        VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8::date, $9, $10::date, $11::jsonb, $12, $13, $14, $14, $14)
@@ -93,63 +157,8 @@ export async function upsertQuestion(db: Db, q: QuestionInput, ctx: UpsertContex
          original_language = EXCLUDED.original_language, answer_date = EXCLUDED.answer_date,
          conflicts = EXCLUDED.conflicts, content_sha256 = EXCLUDED.content_sha256,
          parser_version = EXCLUDED.parser_version, last_fetched_at = EXCLUDED.last_fetched_at,
-         last_changed_at = EXCLUDED.last_changed_at, gone_since = NULL`,
-      [
-        q.id, q.legislature, q.number, q.author.name, q.author.party, q.sentDate, q.status, q.answerDeadline,
-        q.originalLanguage, q.answerDate, JSON.stringify(q.conflicts), sharedHash, ctx.parserVersion, now,
-      ],
-    );
-    if (!sameShared) await replaceChronology(tx, q);
-    for (const lang of changedLangs) {
-      const t = q.texts[lang]!;
-      await tx.query(
-        `INSERT INTO question_texts (question_id, lang, title, addressee, subject, keywords, question_text, answer_date,
-                                     answer_text, answer_html, repairs, unknown_labels, content_sha256, parser_version,
-                                     fetch_id, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8::date, $9, $10, $11, $12::text[], $13, $14, $15, $16)
-         ON CONFLICT (question_id, lang) DO UPDATE SET
-           title = EXCLUDED.title, addressee = EXCLUDED.addressee, subject = EXCLUDED.subject,
-           keywords = EXCLUDED.keywords, question_text = EXCLUDED.question_text, answer_date = EXCLUDED.answer_date,
-           answer_text = EXCLUDED.answer_text, answer_html = EXCLUDED.answer_html, repairs = EXCLUDED.repairs,
-           unknown_labels = EXCLUDED.unknown_labels, content_sha256 = EXCLUDED.content_sha256,
-           parser_version = EXCLUDED.parser_version, fetch_id = EXCLUDED.fetch_id, updated_at = EXCLUDED.updated_at`,
-        [
-          q.id, lang, t.title, t.addressee, t.subject, t.keywords, t.questionText, t.answer?.date ?? null,
-          t.answer?.text ?? null, t.answer?.html ?? null, t.repairs, t.unknownLabels, textHashes[lang],
-          ctx.parserVersion, ctx.fetchIds?.[lang] ?? null, now,
-        ],
-      );
-    }
-    return existing ? 'changed' : 'new';
-  });
-}
-
-async function replaceChronology(tx: Queryable, q: QuestionInput): Promise<void> {
-  await tx.query('DELETE FROM question_events WHERE question_id = $1', [q.id]);
-  await tx.query('DELETE FROM question_relations WHERE question_id = $1', [q.id]);
-  if (q.events.length > 0) {
-    await tx.query(
-      `INSERT INTO question_events (question_id, seq, date, type, label)
-       SELECT $1, s.seq, s.date, s.type, s.label
-         FROM unnest($2::int[], $3::date[], $4::text[], $5::text[]) AS s(seq, date, type, label)`,
-      [q.id, q.events.map((_, i) => i), q.events.map((e) => e.date), q.events.map((e) => e.type), q.events.map((e) => e.label)],
-    );
-  }
-  if (q.relations.length > 0) {
-    await tx.query(
-      `INSERT INTO question_relations (question_id, seq, kind, target_id, target_type, label)
-       SELECT $1, s.seq, s.kind, s.target_id, s.target_type, s.label
-         FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS s(seq, kind, target_id, target_type, label)`,
-      [
-        q.id,
-        q.relations.map((_, i) => i),
-        q.relations.map((r) => r.kind),
-        q.relations.map((r) => r.target),
-        q.relations.map((r) => r.targetType),
-        q.relations.map((r) => r.label),
-      ],
-    );
-  }
+         last_changed_at = EXCLUDED.last_changed_at, gone_since = NULL`;
+  return [sql, params];
 }
 
 interface QuestionRow {

@@ -58,12 +58,7 @@ export async function completeJob(
   counters: Partial<RunCounters>,
 ): Promise<CompleteResult> {
   return db.transaction(async (tx) => {
-    const done = await tx.query(
-      `UPDATE run_jobs SET finished_at = now(), outcome = $3 WHERE run_id = $1 AND key = $2 AND finished_at IS NULL`,
-      [runId, key, outcome],
-    );
-    if (done.rowCount === 0) return { counted: false, runFinished: false, status: null };
-    const params: unknown[] = [runId];
+    const params: unknown[] = [runId, key, outcome];
     const sets = ['jobs_done = jobs_done + 1'];
     for (const [k, col] of Object.entries(RUN_COUNTER_COLUMNS) as [keyof RunCounters, string][]) {
       const v = counters[k];
@@ -72,12 +67,21 @@ export async function completeJob(
         sets.push(`${col} = ${col} + $${params.length}`);
       }
     }
-    const { rows } = await tx.query<{ jobs_done: number; jobs_total: number; questions_failed: number; status: RunStatus }>(
-      `UPDATE crawl_runs SET ${sets.join(', ')} WHERE id = $1 RETURNING jobs_done, jobs_total, questions_failed, status`,
+    // One round trip for the job and its run: the run's counters move only when the job's row did.
+    const { rows: [marked] } = await tx.query<{ done: number; jobs_done: number | null; jobs_total: number | null; questions_failed: number | null; status: RunStatus | null }>(
+      `WITH done AS (
+         UPDATE run_jobs SET finished_at = now(), outcome = $3 WHERE run_id = $1 AND key = $2 AND finished_at IS NULL RETURNING 1
+       ), run AS (
+         UPDATE crawl_runs SET ${sets.join(', ')} WHERE id = $1 AND EXISTS (SELECT 1 FROM done)
+         RETURNING jobs_done, jobs_total, questions_failed, status
+       )
+       SELECT (SELECT count(*)::int FROM done) AS done, run.* FROM (SELECT 1) AS one LEFT JOIN run ON true`,
       params,
     );
-    const r = rows[0];
-    if (!r || r.status !== 'running' || r.jobs_done < r.jobs_total) return { counted: true, runFinished: false, status: null };
+    if (!marked || marked.done === 0) return { counted: false, runFinished: false, status: null };
+    // status is null when the run's row is gone: counted, nothing to finish.
+    if (marked.status !== 'running' || marked.jobs_done! < marked.jobs_total!) return { counted: true, runFinished: false, status: null };
+    const r = { questions_failed: marked.questions_failed ?? 0 };
     const failures = await tx.query<{ kind: string; outcome: string }>(
       `SELECT kind, outcome FROM run_jobs WHERE run_id = $1 AND outcome LIKE 'failed%' ORDER BY finished_at LIMIT 20`,
       [runId],

@@ -106,6 +106,18 @@ describe.each([
     expect(await unknownRelationTargets(t.db, 5)).toEqual(['5-11']);
   });
 
+  it('replaces the chronology and the relations when they grow, shrink or empty', async () => {
+    const id = { id: '5-77', number: 77 };
+    const longer = question({ ...id, events: [...question().events, { date: '2012-01-09', type: 'reminder', label: 'Herinnering' }], relations: [] });
+    const shorter = question({ ...id, events: [{ date: '2011-11-28', type: 'sent', label: 'Envoi question' }], relations: answered().relations });
+    const empty = question({ ...id, events: [], relations: [] });
+    for (const [q, outcome] of [[question(id), 'new'], [longer, 'changed'], [shorter, 'changed'], [empty, 'changed'], [question(id), 'changed']] as const) {
+      expect(await upsertQuestion(t.db, q, { parserVersion: 'test' })).toBe(outcome);
+      const { firstSeenAt, lastFetchedAt, lastChangedAt, goneSince, deadlineEstimated, ...record } = (await getQuestion(t.db, '5-77'))!;
+      expect(record).toEqual(q);
+    }
+  });
+
   it('lists as refetch candidates only the questions that can still change', async () => {
     const now = new Date('2012-05-20T00:00:00Z');
     await upsertQuestion(t.db, question({ id: '5-20', number: 20, status: 'pending', events: [] }), { parserVersion: 'test' });
