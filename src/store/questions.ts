@@ -61,12 +61,21 @@ function textPart(t: QuestionTextsInput) {
   };
 }
 
-/** Writes one question; returns whether it was new, changed or identical to what was stored. */
+/**
+ * Writes one question; returns whether it was new, changed or identical to what was stored.
+ * A question not stored yet (every question of a first crawl) costs one statement: the row
+ * and its children are inserted together when the row's insert did not conflict. Otherwise
+ * the stored hashes are read under a row lock and only what changed is written.
+ */
 export async function upsertQuestion(db: Db, q: QuestionInput, ctx: UpsertContext): Promise<UpsertOutcome> {
   const now = ctx.now ?? new Date();
   const sharedHash = sha(sharedPart(q));
   const langs = (Object.keys(q.texts) as Lang[]).filter((l) => q.texts[l]);
   const textHashes = Object.fromEntries(langs.map((l) => [l, sha(textPart(q.texts[l]!))])) as Partial<Record<Lang, string>>;
+  const allTexts = langs.map((l): [Lang, string] => [l, textHashes[l]!]);
+
+  const { rows: [created] } = await db.query<{ inserted: number }>(...writeStatement('insert-new', q, ctx, { now, sharedHash, chronology: true, texts: allTexts }));
+  if (created?.inserted === 1) return 'new';
 
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<{ content_sha256: string | null; text_hashes: Record<string, string> | null }>(
@@ -82,75 +91,88 @@ export async function upsertQuestion(db: Db, q: QuestionInput, ctx: UpsertContex
       await tx.query('UPDATE questions SET last_fetched_at = $2, gone_since = NULL WHERE id = $1', [q.id, now]);
       return 'unchanged';
     }
-    await tx.query(...writeStatement(q, ctx, { now, sharedHash, replaceChronology: !sameShared, texts: changedLangs.map((l) => [l, textHashes[l]!]) }));
+    await tx.query(...writeStatement('upsert', q, ctx, { now, sharedHash, chronology: !sameShared, texts: changedLangs.map((l) => [l, textHashes[l]!]) }));
     return existing ? 'changed' : 'new';
   });
 }
 
 /**
- * Everything a new or changed question writes, as ONE statement: the row, the chronology
- * when the shared part changed, and the changed languages. Data-modifying CTEs all see one
- * snapshot, so the chronology is upserted by (question_id, seq) and trimmed past its new
- * length rather than deleted and re-inserted (a DELETE and an INSERT of the same key in one
- * statement collide). Foreign keys are checked at the end of the statement, after the row.
+ * What a question writes, as ONE statement of data-modifying CTEs (foreign keys are checked
+ * at the end of the statement, after the row).
+ * - `insert-new`: the row if its id is free (ON CONFLICT DO NOTHING), and its children only
+ *   if it was; returns `inserted` 1 or 0.
+ * - `upsert`: the row, the chronology when `chronology`, and the languages in `texts`. The
+ *   CTEs all see one snapshot, so the chronology is upserted by (question_id, seq) and
+ *   trimmed past its new length rather than deleted and re-inserted (a DELETE and an INSERT
+ *   of the same key collide inside one statement).
  */
 function writeStatement(
+  mode: 'insert-new' | 'upsert',
   q: QuestionInput,
   ctx: UpsertContext,
-  w: { now: Date; sharedHash: string; replaceChronology: boolean; texts: [Lang, string][] },
+  w: { now: Date; sharedHash: string; chronology: boolean; texts: [Lang, string][] },
 ): [string, unknown[]] {
   const params: unknown[] = [
     q.id, q.legislature, q.number, q.author.name, q.author.party, q.sentDate, q.status, q.answerDeadline,
     q.originalLanguage, q.answerDate, JSON.stringify(q.conflicts), w.sharedHash, ctx.parserVersion, w.now,
   ];
   const $ = (value: unknown): string => `$${params.push(value)}`;
-  const ctes: string[] = [];
-  if (w.replaceChronology) {
+  const fresh = mode === 'insert-new';
+  // New: children only when the row was inserted. Upsert: children replace what is stored.
+  const guard = fresh ? 'WHERE EXISTS (SELECT 1 FROM q)' : '';
+  const onConflict = (set: string, key: string) => (fresh ? '' : `ON CONFLICT (${key}) DO UPDATE SET ${set}`);
+  const insertQuestion = `INSERT INTO questions (id, legislature, number, author_name, author_party, sent_date, status, answer_deadline,
+                              original_language, answer_date, conflicts, content_sha256, parser_version,
+                              first_seen_at, last_fetched_at, last_changed_at)
+       VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8::date, $9, $10::date, $11::jsonb, $12, $13, $14, $14, $14)`;
+  const ctes: string[] = fresh ? [`q AS (${insertQuestion} ON CONFLICT (id) DO NOTHING RETURNING id)`] : [];
+  if (w.chronology) {
+    if (!fresh) {
+      ctes.push(
+        `events_trim AS (DELETE FROM question_events WHERE question_id = $1 AND seq >= ${$(q.events.length)}::int)`,
+        `relations_trim AS (DELETE FROM question_relations WHERE question_id = $1 AND seq >= ${$(q.relations.length)}::int)`,
+      );
+    }
     ctes.push(
-      `events_trim AS (DELETE FROM question_events WHERE question_id = $1 AND seq >= ${$(q.events.length)}::int)`,
       `events AS (
          INSERT INTO question_events (question_id, seq, date, type, label)
          SELECT $1, s.seq, s.date, s.type, s.label
            FROM unnest(${$(q.events.map((_, i) => i))}::int[], ${$(q.events.map((e) => e.date))}::date[],
                        ${$(q.events.map((e) => e.type))}::text[], ${$(q.events.map((e) => e.label))}::text[]) AS s(seq, date, type, label)
-         ON CONFLICT (question_id, seq) DO UPDATE SET date = EXCLUDED.date, type = EXCLUDED.type, label = EXCLUDED.label)`,
-      `relations_trim AS (DELETE FROM question_relations WHERE question_id = $1 AND seq >= ${$(q.relations.length)}::int)`,
+         ${guard} ${onConflict('date = EXCLUDED.date, type = EXCLUDED.type, label = EXCLUDED.label', 'question_id, seq')})`,
       `relations AS (
          INSERT INTO question_relations (question_id, seq, kind, target_id, target_type, label)
          SELECT $1, s.seq, s.kind, s.target_id, s.target_type, s.label
            FROM unnest(${$(q.relations.map((_, i) => i))}::int[], ${$(q.relations.map((r) => r.kind))}::text[],
                        ${$(q.relations.map((r) => r.target))}::text[], ${$(q.relations.map((r) => r.targetType))}::text[],
                        ${$(q.relations.map((r) => r.label))}::text[]) AS s(seq, kind, target_id, target_type, label)
-         ON CONFLICT (question_id, seq) DO UPDATE SET kind = EXCLUDED.kind, target_id = EXCLUDED.target_id,
-           target_type = EXCLUDED.target_type, label = EXCLUDED.label)`,
+         ${guard} ${onConflict('kind = EXCLUDED.kind, target_id = EXCLUDED.target_id, target_type = EXCLUDED.target_type, label = EXCLUDED.label', 'question_id, seq')})`,
     );
   }
   if (w.texts.length > 0) {
     const rows = w.texts.map(([lang, hash]) => {
       const t = q.texts[lang]!;
-      return `($1, ${$(lang)}, ${$(t.title)}, ${$(t.addressee)}, ${$(t.subject)}, ${$(t.keywords)}::text[], ${$(t.questionText)},
-               ${$(t.answer?.date ?? null)}::date, ${$(t.answer?.text ?? null)}, ${$(t.answer?.html ?? null)}, ${$(t.repairs)}::int,
-               ${$(t.unknownLabels)}::text[], ${$(hash)}, $13, ${$(ctx.fetchIds?.[lang] ?? null)}::bigint, $14::timestamptz)`;
+      return `($1::text, ${$(lang)}::text, ${$(t.title)}::text, ${$(t.addressee)}::text, ${$(t.subject)}::text, ${$(t.keywords)}::text[],
+               ${$(t.questionText)}::text, ${$(t.answer?.date ?? null)}::date, ${$(t.answer?.text ?? null)}::text,
+               ${$(t.answer?.html ?? null)}::text, ${$(t.repairs)}::int, ${$(t.unknownLabels)}::text[], ${$(hash)}::text,
+               $13::text, ${$(ctx.fetchIds?.[lang] ?? null)}::bigint, $14::timestamptz)`;
     });
     ctes.push(
       `texts AS (
          INSERT INTO question_texts (question_id, lang, title, addressee, subject, keywords, question_text, answer_date,
                                      answer_text, answer_html, repairs, unknown_labels, content_sha256, parser_version,
                                      fetch_id, updated_at)
-         VALUES ${rows.join(',\n                ')}
-         ON CONFLICT (question_id, lang) DO UPDATE SET
-           title = EXCLUDED.title, addressee = EXCLUDED.addressee, subject = EXCLUDED.subject,
+         SELECT * FROM (VALUES ${rows.join(',\n                ')}) AS v ${guard}
+         ${onConflict(`title = EXCLUDED.title, addressee = EXCLUDED.addressee, subject = EXCLUDED.subject,
            keywords = EXCLUDED.keywords, question_text = EXCLUDED.question_text, answer_date = EXCLUDED.answer_date,
            answer_text = EXCLUDED.answer_text, answer_html = EXCLUDED.answer_html, repairs = EXCLUDED.repairs,
            unknown_labels = EXCLUDED.unknown_labels, content_sha256 = EXCLUDED.content_sha256,
-           parser_version = EXCLUDED.parser_version, fetch_id = EXCLUDED.fetch_id, updated_at = EXCLUDED.updated_at)`,
+           parser_version = EXCLUDED.parser_version, fetch_id = EXCLUDED.fetch_id, updated_at = EXCLUDED.updated_at`, 'question_id, lang')})`,
     );
   }
-  const sql = `${ctes.length > 0 ? `WITH ${ctes.join(',\n     ')}\n` : ''}
-       INSERT INTO questions (id, legislature, number, author_name, author_party, sent_date, status, answer_deadline,
-                              original_language, answer_date, conflicts, content_sha256, parser_version,
-                              first_seen_at, last_fetched_at, last_changed_at)
-       VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8::date, $9, $10::date, $11::jsonb, $12, $13, $14, $14, $14)
+  const main = fresh
+    ? 'SELECT count(*)::int AS inserted FROM q'
+    : `${insertQuestion}
        ON CONFLICT (id) DO UPDATE SET
          author_name = EXCLUDED.author_name, author_party = EXCLUDED.author_party, sent_date = EXCLUDED.sent_date,
          status = EXCLUDED.status, answer_deadline = EXCLUDED.answer_deadline,
@@ -158,7 +180,7 @@ function writeStatement(
          conflicts = EXCLUDED.conflicts, content_sha256 = EXCLUDED.content_sha256,
          parser_version = EXCLUDED.parser_version, last_fetched_at = EXCLUDED.last_fetched_at,
          last_changed_at = EXCLUDED.last_changed_at, gone_since = NULL`;
-  return [sql, params];
+  return [`${ctes.length > 0 ? `WITH ${ctes.join(',\n     ')}\n` : ''}${main}`, params];
 }
 
 interface QuestionRow {
