@@ -47,10 +47,12 @@ export async function fetchPage(
      * for content it never stored.
      */
     deferValidators?: boolean;
+    /** The URL's stored validators, when the caller read them (with others, in one query); absent: read here. */
+    storedValidators?: Validators | null;
   },
 ): Promise<FetchedPage> {
   const { db, fetcher } = ctx;
-  const validators = req.conditional === false ? null : await getValidators(db, req.url);
+  const validators = req.conditional === false ? null : req.storedValidators !== undefined ? req.storedValidators : await getValidators(db, req.url);
   const base = { runId: req.runId, kind: req.kind, url: req.url, questionId: req.questionId ?? null, lang: req.lang ?? null };
   const meter = { requests: 0 };
   try {

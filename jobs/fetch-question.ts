@@ -9,7 +9,7 @@ import { mergeBilingual } from '../src/senate/bilingual.ts';
 import { PARSER_VERSION, parseQuestionPage } from '../src/senate/question-page.ts';
 import { LANGS, type Lang, type QuestionPage } from '../src/senate/question-record.ts';
 import { questionUrl } from '../src/senate/urls.ts';
-import { loadBody, saveValidatorsBatch, type Validators } from '../src/store/archive.ts';
+import { getValidatorsBatch, loadBody, saveValidatorsBatch, type Validators } from '../src/store/archive.ts';
 import { markGone, upsertQuestion } from '../src/store/questions.ts';
 import { coerceError } from '../src/util/errors.ts';
 import { emptyCounters, fetchPage, type Counters } from './fetch-page.ts';
@@ -41,8 +41,10 @@ export class LanguageFetchError extends Error {
 export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): Promise<JobResult> {
   const counters = emptyCounters();
   const log = ctx.logger.child({ questionId: data.id });
+  // Both pages' validators in one query rather than one per page.
+  const stored = await getValidatorsBatch(ctx.db, LANGS.map((lang) => questionUrl(ctx.config.senateBaseUrl, data.id, lang)));
   const outcomes = Object.fromEntries(
-    await Promise.all(LANGS.map(async (lang) => [lang, await fetchLanguage(ctx, counters, data, lang)] as const)),
+    await Promise.all(LANGS.map(async (lang) => [lang, await fetchLanguage(ctx, counters, data, lang, stored)] as const)),
   ) as Record<Lang, LangOutcome>;
 
   const failures: Partial<Record<Lang, Error>> = {};
@@ -110,12 +112,12 @@ function failedOutcome(failures: Partial<Record<Lang, Error>>): string {
   return `failed: ${Object.entries(failures).map(([l, e]) => `${l}: ${e.message}`).join('; ')}`.slice(0, 500);
 }
 
-async function fetchLanguage(ctx: JobContext, counters: Counters, data: FetchQuestionData, lang: Lang): Promise<LangOutcome> {
+async function fetchLanguage(ctx: JobContext, counters: Counters, data: FetchQuestionData, lang: Lang, stored: Map<string, Validators>): Promise<LangOutcome> {
   const url = questionUrl(ctx.config.senateBaseUrl, data.id, lang);
   try {
     const reuse = data.reuseFetchIds?.[lang];
     const fetched = reuse ? await reusedFetch(ctx, reuse, url) : null;
-    const res = fetched ?? (await fetchPage(ctx, counters, { url, kind: 'question', runId: data.runId, questionId: data.id, lang, deferValidators: true }));
+    const res = fetched ?? (await fetchPage(ctx, counters, { url, kind: 'question', runId: data.runId, questionId: data.id, lang, deferValidators: true, storedValidators: stored.get(url) ?? null }));
     if (res.status === 404 || res.status === 410) return { kind: 'missing', reason: `HTTP ${res.status}` };
     if (res.notModified) return { kind: 'unchanged', fetchId: res.fetchId };
     if (!res.body) return { kind: 'missing', reason: 'empty body' };

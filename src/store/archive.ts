@@ -84,6 +84,15 @@ export async function getValidators(db: Queryable, url: string): Promise<Validat
   return r ? { etag: r.etag, lastModified: r.last_modified, sha256: r.sha256, contentType: r.content_type } : null;
 }
 
+/** The stored validators of several URLs in one query (a question's two pages); absent URLs are not in the map. */
+export async function getValidatorsBatch(db: Queryable, urls: readonly string[]): Promise<Map<string, Validators>> {
+  const { rows } = await db.query<{ url: string; etag: string | null; last_modified: string | null; sha256: string | null; content_type: string | null }>(
+    'SELECT url, etag, last_modified, sha256, content_type FROM http_validators WHERE url = ANY($1::text[])',
+    [urls],
+  );
+  return new Map(rows.map((r) => [r.url, { etag: r.etag, lastModified: r.last_modified, sha256: r.sha256, contentType: r.content_type }]));
+}
+
 export async function saveValidators(db: Queryable, url: string, v: Validators): Promise<void> {
   await saveValidatorsBatch(db, [{ url, validators: v }]);
 }
