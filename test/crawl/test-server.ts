@@ -7,6 +7,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../../config/index.ts';
+import { maxInWindow as maxOfLog } from '../fake-senate/request-log.ts';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -106,12 +107,5 @@ export function testConfig(baseUrl: string, overrides: Partial<Config> = {}): Co
 
 /** The largest number of requests whose arrival times fall within any `windowMs` window. */
 export function maxInWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let j = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    while (sorted[i]! - sorted[j]! >= windowMs) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
+  return maxOfLog(times.map((t) => ({ t })), windowMs);
 }

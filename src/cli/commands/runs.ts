@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { getRun } from '../../store/runs.ts';
-import { UsageError } from '../../util/errors.ts';
+import { wholeNumber } from '../options.ts';
 import { withApp } from '../context.ts';
 import { summaryLine } from '../progress.ts';
 
@@ -8,11 +8,7 @@ export function register(program: Command): void {
   program
     .command('runs')
     .description('List the most recent runs with their counts and outcome')
-    .option('-n, --limit <n>', 'how many (default 10)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--limit takes a whole number ≥ 1, not ${JSON.stringify(v)}`);
-      return n;
-    })
+    .option('-n, --limit <n>', 'how many (default 10)', wholeNumber('--limit'))
     .option('--json', 'print the runs as JSON')
     .action(async (opts: { limit?: number; json?: boolean }) => {
       await withApp(async ({ db }) => {

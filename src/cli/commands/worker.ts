@@ -4,6 +4,7 @@ import { loadConfig } from '../../../config/index.ts';
 import { startFleetWorker } from '../../../workers/bullmq.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
 import { UsageError } from '../../util/errors.ts';
+import { wholeNumber } from '../options.ts';
 import { createLogger } from '../../util/logger.ts';
 import { openStore } from '../context.ts';
 
@@ -11,11 +12,7 @@ export function register(program: Command): void {
   program
     .command('worker')
     .description('Run a worker process of the fleet (needs REDIS_URL); SIGTERM/SIGINT stop it gracefully, a second signal forces')
-    .option('-c, --concurrency <n>', 'jobs at once (default WORKER_CONCURRENCY)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency takes a whole number ≥ 1, not ${JSON.stringify(v)}`);
-      return n;
-    })
+    .option('-c, --concurrency <n>', 'jobs at once (default WORKER_CONCURRENCY)', wholeNumber('--concurrency'))
     .action(async (opts: { concurrency?: number }) => {
       const config = loadConfig();
       if (!config.redisUrl) throw new UsageError('the worker needs REDIS_URL (without it, `senate-questions crawl` runs the jobs in-process)');
