@@ -1,5 +1,5 @@
 /**
- * The chronology and relation labels of question pages, in French and Dutch (ANATOMY.md).
+ * The chronology and relation labels of question pages, in French and Dutch (docs/anatomy.md).
  * Matching ignores case, accents and spacing; a label we do not know is kept as `unknown`.
  */
 import type { EventType, RelationKind, RelationTargetType } from './question-record.ts';

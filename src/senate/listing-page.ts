@@ -1,6 +1,6 @@
 /**
  * A listing page → the question pages it links to and the other listing pages it links to.
- * No listing page is in our material (ANATOMY.md), so nothing here depends on layout: any
+ * No listing page is in our material (docs/anatomy.md), so nothing here depends on layout: any
  * anchor whose href is a question URL (every spelling, see urls.ts) is a question; an anchor
  * to the same path with another page/offset parameter, or labelled like pagination
  * (`Volgende`, `Suivante`, `>`, a number), is another listing page.

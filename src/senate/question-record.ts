@@ -76,7 +76,7 @@ export interface QuestionPage {
   questionText: string;
   answer: Answer | null;
   status: QuestionStatus;
-  /** Number of damaged-character tokens repaired (see ANATOMY.md). */
+  /** Number of damaged-character tokens repaired (see docs/anatomy.md). */
   repairs: number;
   /** Labels the parser did not recognise (events, relations), kept and reported. */
   unknownLabels: string[];

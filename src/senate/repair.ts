@@ -1,5 +1,5 @@
 /**
- * Repairs the damaged characters of ANATOMY.md ("Damaged characters in the source text"):
+ * Repairs the damaged characters of docs/anatomy.md ("Damaged characters in the source text"):
  * Dutch text that was once decoded with the wrong code page (Mac Central European, DOS 850/852,
  * Baltic 1257). None of these characters occurs in correct Dutch or French, so the repair is
  * made token by token, and the number of repaired tokens is counted.

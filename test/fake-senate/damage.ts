@@ -1,5 +1,5 @@
 /**
- * The damaged characters of the Senate's Dutch pages (ANATOMY.md, "Damaged characters"):
+ * The damaged characters of the Senate's Dutch pages (docs/anatomy.md, "Damaged characters"):
  * text once decoded with the wrong code page. The ground truth holds the repaired text and
  * the number of repaired tokens; the served page shows the damage. This module is the
  * inverse of the parser's repair, for the families the generator uses.

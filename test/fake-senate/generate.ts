@@ -70,7 +70,7 @@ export const LEGISLATURES: Readonly<Record<number, { start: string; end: string 
   8: { start: '2024-07-09', end: null },
 };
 
-/** LEG 5 and the bulletins of LEG 1–3 print no deadline (ANATOMY.md). */
+/** LEG 5 and the bulletins of LEG 1–3 print no deadline (docs/anatomy.md). */
 const PRINTS_DEADLINE = (leg: number): boolean => leg >= 4 && leg !== 5;
 
 type Bilingual = Record<Lang, string>;

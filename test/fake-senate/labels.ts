@@ -1,5 +1,5 @@
 /**
- * The Senate's printed labels in both languages (ANATOMY.md). Deliberately a copy, not an
+ * The Senate's printed labels in both languages (docs/anatomy.md). Deliberately a copy, not an
  * import of the parser's tables: a fake that shares the parser's vocabulary cannot catch
  * the parser's mistakes.
  */

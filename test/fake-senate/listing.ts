@@ -1,5 +1,5 @@
 /**
- * Listing pages of written questions per legislature (no real one is known: ANATOMY.md).
+ * Listing pages of written questions per legislature (no real one is known: docs/anatomy.md).
  * Newest first, one anchor per question, in a mix of URL spellings (relative, root-relative,
  * absolute, with and without the `/` in MIval, lower-case parameters), and pagination links
  * by page number plus `Suivante`/`Volgende`.

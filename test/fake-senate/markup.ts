@@ -1,6 +1,6 @@
 /**
  * Renders Senate question pages as HTML in several invented markups, for the fixtures and the
- * fake Senate server. The real markup is unknown (ANATOMY.md, "What we do not know"), so the
+ * fake Senate server. The real markup is unknown (docs/anatomy.md, "What we do not know"), so the
  * parser must read the same page correctly whatever the markup: `table` (the 2000s layout
  * ANATOMY guesses), `div` (paragraphs and divs) and `br` (one container, `<br>`-separated lines).
  * Every markup carries the noise a real site of that era has: navigation, a footer, scripts,

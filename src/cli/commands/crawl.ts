@@ -11,7 +11,7 @@ import { createLogger } from '../../util/logger.ts';
 import { openStore } from '../context.ts';
 import { summaryLine, watchRun } from '../progress.ts';
 
-/** Legislatures with question pages on senate.be (ANATOMY.md: LEG 1–3 were printed bulletins). */
+/** Legislatures with question pages on senate.be (docs/anatomy.md: LEG 1–3 were printed bulletins). */
 export const FIRST_WEB_LEGISLATURE = 4;
 
 function legislatureArg(value: string, previous: number[] = []): number[] {
