@@ -7,7 +7,7 @@
  * A default run queues new numbers and the questions that can still change; closed
  * legislatures only get new numbers unless the run is --full.
  */
-import { decodeBody } from '../src/crawl/charset.ts';
+import { decodeBody } from '../src/text/charset.ts';
 import { parseListingPage } from '../src/senate/listing-page.ts';
 import { parseQuestionPage } from '../src/senate/question-page.ts';
 import { questionId, questionUrl } from '../src/senate/urls.ts';
