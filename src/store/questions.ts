@@ -275,6 +275,23 @@ export async function getQuestion(db: Queryable, id: string): Promise<StoredQues
   return (await getQuestions(db, [id]))[0] ?? null;
 }
 
+/**
+ * Records that a question was fetched and found unchanged (both pages answered 304) without
+ * rewriting it. Returns false when the question is not stored.
+ */
+export async function markFetched(db: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await db.query('UPDATE questions SET last_fetched_at = now() WHERE id = $1', [id]);
+  return rowCount > 0;
+}
+
+/** Of `ids`, the ones not stored yet (in the order given). */
+export async function idsNotStored(db: Queryable, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM questions WHERE id = ANY($1::text[])', [ids]);
+  const known = new Set(rows.map((r) => r.id));
+  return ids.filter((id) => !known.has(id));
+}
+
 /** Marks a question the Senate no longer serves; nothing stored is deleted. */
 export async function markGone(db: Queryable, id: string, now = new Date()): Promise<void> {
   await db.query('UPDATE questions SET gone_since = COALESCE(gone_since, $2) WHERE id = $1', [id, now]);

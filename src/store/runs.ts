@@ -75,8 +75,16 @@ export async function finishRun(db: Queryable, runId: number, status: RunStatus,
 
 export async function getRun(db: Queryable, runId: number): Promise<CrawlRun | null> {
   const { rows } = await db.query<Record<string, unknown>>('SELECT * FROM crawl_runs WHERE id = $1', [runId]);
-  const r = rows[0];
-  if (!r) return null;
+  return rows[0] ? runFromRow(rows[0]) : null;
+}
+
+/** The most recent runs, newest first, in one query. */
+export async function listRuns(db: Queryable, limit: number): Promise<CrawlRun[]> {
+  const { rows } = await db.query<Record<string, unknown>>('SELECT * FROM crawl_runs ORDER BY id DESC LIMIT $1', [limit]);
+  return rows.map(runFromRow);
+}
+
+function runFromRow(r: Record<string, unknown>): CrawlRun {
   const started = r.started_at as Date;
   const finished = (r.finished_at as Date | null) ?? null;
   const counters = Object.fromEntries(Object.entries(RUN_COUNTER_COLUMNS).map(([k, col]) => [k, Number(r[col])])) as unknown as RunCounters;
