@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archiveFetch, archivedQuestionPages, getValidators, loadBody, saveValidators } from '../../src/store/archive.ts';
-import { getQuestion, highestKnownNumber, refetchCandidates, unknownRelationTargets, upsertQuestion, type QuestionInput } from '../../src/store/questions.ts';
+import { IDENTITY_FIELDS, SHARED_FIELDS, TEXT_FIELDS } from '../../src/senate/fields.ts';
+import { contentHashes, getQuestion, highestKnownNumber, refetchCandidates, unknownRelationTargets, upsertQuestion, type QuestionInput } from '../../src/store/questions.ts';
 import { addToRun, cancelDeadInProcessRuns, createRun, finishRun, getRun } from '../../src/store/runs.ts';
 import { pgliteTestDb, pgTestDb, type TestDb } from '../helpers/db.ts';
 
@@ -57,6 +58,19 @@ const answered = (): QuestionInput => {
   return q;
 };
 
+describe('contentHashes', () => {
+  it('keeps the hashes records were stored with (a changed hash would rewrite every stored question)', () => {
+    // Computed with the hash functions as they were before the field table (main at 4600149).
+    expect(contentHashes(question())).toEqual({
+      shared: '9b2502ca7d513abe3c338f8da137c1ba6faa6629f67654f5dec1be7876249ec7',
+      texts: {
+        fr: 'f74d1d448f49715499e494073b257857fcdf09c45cc87123bd207451c47387c7',
+        nl: 'c7f9c2aefc5e7d12ce3029d5deb2ffa21caecdecee96931a5984967791cce7a3',
+      },
+    });
+  });
+});
+
 describe.each([
   ['PostgreSQL', pgTestDb],
   ['PGlite', pgliteTestDb],
@@ -78,6 +92,19 @@ describe.each([
     expect(goneSince).toBeNull();
     expect(deadlineEstimated).toBe(false);
     expect(lastChangedAt?.getTime()).toBe(lastFetchedAt?.getTime());
+  });
+
+  it('has every column the field table names', async () => {
+    const columns = async (table: string) => {
+      const { rows } = await t.db.query<{ column_name: string }>(
+        'SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1',
+        [table],
+      );
+      return rows.map((r) => r.column_name);
+    };
+    const named = (fields: object) => Object.values(fields).flatMap((f: { storage: { columns?: { name: string }[] } }) => f.storage.columns?.map((c) => c.name) ?? []);
+    expect(await columns('questions')).toEqual(expect.arrayContaining([...named(IDENTITY_FIELDS), ...named(SHARED_FIELDS)]));
+    expect(await columns('question_texts')).toEqual(expect.arrayContaining(named(TEXT_FIELDS)));
   });
 
   it('answers unchanged for the same record, and changed when a field differs', async () => {
