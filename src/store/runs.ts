@@ -51,17 +51,24 @@ export async function createRun(
   return rows[0]!.id;
 }
 
-/** Adds to a run's counters (one statement, safe from any number of workers). */
-export async function addToRun(db: Queryable, runId: number, delta: Partial<RunCounters>): Promise<void> {
+/**
+ * The SET clauses that add `delta` to a run's counters: `column = column + $n` for each
+ * non-zero counter, its value pushed onto `params`. Additions, not assignments, so that any
+ * number of workers can count into one run at once.
+ */
+export function counterIncrements(delta: Partial<RunCounters>, params: unknown[]): string[] {
   const sets: string[] = [];
-  const params: unknown[] = [runId];
   for (const [key, col] of Object.entries(RUN_COUNTER_COLUMNS) as [keyof RunCounters, string][]) {
     const v = delta[key];
-    if (v) {
-      params.push(v);
-      sets.push(`${col} = ${col} + $${params.length}`);
-    }
+    if (v) sets.push(`${col} = ${col} + $${params.push(v)}`);
   }
+  return sets;
+}
+
+/** Adds to a run's counters (one statement, safe from any number of workers). */
+export async function addToRun(db: Queryable, runId: number, delta: Partial<RunCounters>): Promise<void> {
+  const params: unknown[] = [runId];
+  const sets = counterIncrements(delta, params);
   if (sets.length === 0) return;
   await db.query(`UPDATE crawl_runs SET ${sets.join(', ')} WHERE id = $1`, params);
 }
