@@ -68,18 +68,20 @@ function hasUtf8Bom(body: Buffer): boolean {
 }
 
 /**
- * The charsets the body may be in, most trusted first; the last is always the
+ * The charsets the body may be in, most trusted first, lazily (the `<meta>` is sniffed only
+ * when asked for): the byte-order mark alone, else the header's, the meta's and the
  * Windows-1252 default. Unknown labels are skipped.
  */
-export function charsetCandidates(body: Buffer, contentType: string | null | undefined): CharsetCandidate[] {
-  if (hasUtf8Bom(body)) return [{ charset: 'utf-8', source: 'bom' }];
-  const out: CharsetCandidate[] = [];
+export function* charsetCandidates(body: Buffer, contentType: string | null | undefined): Generator<CharsetCandidate, void, undefined> {
+  if (hasUtf8Bom(body)) {
+    yield { charset: 'utf-8', source: 'bom' };
+    return;
+  }
   const header = normaliseCharset(charsetFromContentType(contentType));
-  if (header) out.push({ charset: header, source: 'header' });
+  if (header) yield { charset: header, source: 'header' };
   const meta = normaliseCharset(charsetFromMeta(body));
-  if (meta) out.push({ charset: meta, source: 'meta' });
-  out.push({ charset: FALLBACK, source: 'default' });
-  return out;
+  if (meta) yield { charset: meta, source: 'meta' };
+  yield { charset: FALLBACK, source: 'default' };
 }
 
 /**
@@ -88,7 +90,7 @@ export function charsetCandidates(body: Buffer, contentType: string | null | und
  */
 export function decodeBody(body: Buffer | string, contentType?: string | null): Decoded {
   if (typeof body === 'string') return { text: body, charset: 'utf-16', source: 'string' };
-  const chosen = charsetCandidates(body, contentType)[0]!;
+  const chosen = charsetCandidates(body, contentType).next().value!;
   const bytes = chosen.source === 'bom' ? body.subarray(3) : body;
   return { text: iconv.decode(bytes, chosen.charset), ...chosen };
 }

@@ -105,7 +105,7 @@ describe('decodeBody', () => {
 
 describe('charsetCandidates', () => {
   it('lists header, meta and the default, most trusted first', () => {
-    expect(charsetCandidates(page('<meta charset="utf-8">', 'x'), 'text/html; charset=iso-8859-15')).toEqual([
+    expect([...charsetCandidates(page('<meta charset="utf-8">', 'x'), 'text/html; charset=iso-8859-15')]).toEqual([
       { charset: 'iso-8859-15', source: 'header' },
       { charset: 'utf-8', source: 'meta' },
       { charset: 'windows-1252', source: 'default' },
@@ -113,6 +113,6 @@ describe('charsetCandidates', () => {
   });
 
   it('lists only UTF-8 when a byte-order mark is there', () => {
-    expect(charsetCandidates(Buffer.from([0xef, 0xbb, 0xbf, 0x41]), 'text/html; charset=windows-1252')).toEqual([{ charset: 'utf-8', source: 'bom' }]);
+    expect([...charsetCandidates(Buffer.from([0xef, 0xbb, 0xbf, 0x41]), 'text/html; charset=windows-1252')]).toEqual([{ charset: 'utf-8', source: 'bom' }]);
   });
 });
