@@ -7,7 +7,7 @@
  */
 import { compareField, SHARED_FIELD_NAMES, TEXT_FIELD_NAMES, type FieldName } from '../senate/fields.ts';
 import { LANGS, type Lang } from '../senate/question-record.ts';
-import type { QuestionInput, QuestionTextsInput } from './questions.ts';
+import type { QuestionInput } from './questions.ts';
 
 export interface FieldChange {
   lang: Lang | null;
@@ -19,8 +19,15 @@ export interface FieldChange {
   whitespaceOnly: boolean;
 }
 
-function change(lang: Lang | null, field: FieldName, before: unknown, after: unknown, compared: 'whitespace' | 'different' | null): FieldChange {
-  return { lang, field, old: before ?? null, new: after ?? null, whitespaceOnly: compared === 'whitespace' };
+/** Appends to `out` the changes of the named fields from `before` to `after` (every field when there is no `before`). */
+function diffFields(lang: Lang | null, names: readonly FieldName[], before: object | null | undefined, after: object, out: FieldChange[]): void {
+  const b = before as Record<string, unknown> | null | undefined;
+  const a = after as Record<string, unknown>;
+  for (const field of names) {
+    const compared = b ? compareField(field, b[field], a[field]) : 'different';
+    if (compared === 'same') continue;
+    out.push({ lang, field, old: b?.[field] ?? null, new: a[field] ?? null, whitespaceOnly: compared === 'whitespace' });
+  }
 }
 
 /**
@@ -30,26 +37,10 @@ function change(lang: Lang | null, field: FieldName, before: unknown, after: unk
  */
 export function diffQuestion(before: QuestionInput | null, after: QuestionInput): FieldChange[] {
   const changes: FieldChange[] = [];
-  for (const field of SHARED_FIELD_NAMES) {
-    if (!before) {
-      changes.push(change(null, field, null, after[field], null));
-      continue;
-    }
-    const compared = compareField(field, before[field], after[field]);
-    if (compared !== 'same') changes.push(change(null, field, before[field], after[field], compared));
-  }
+  diffFields(null, SHARED_FIELD_NAMES, before, after, changes);
   for (const lang of LANGS) {
     const a = after.texts[lang];
-    if (!a) continue;
-    const b: QuestionTextsInput | undefined = before?.texts[lang];
-    for (const field of TEXT_FIELD_NAMES) {
-      if (!b) {
-        changes.push(change(lang, field, null, a[field], null));
-        continue;
-      }
-      const compared = compareField(field, b[field], a[field]);
-      if (compared !== 'same') changes.push(change(lang, field, b[field], a[field], compared));
-    }
+    if (a) diffFields(lang, TEXT_FIELD_NAMES, before?.texts[lang], a, changes);
   }
   return changes;
 }

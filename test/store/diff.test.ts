@@ -7,47 +7,14 @@ import { diffQuestion } from '../../src/store/diff.ts';
 import { contentHashes, getQuestions, upsertQuestion, type QuestionInput } from '../../src/store/questions.ts';
 import { allFixtures } from '../fixtures/corpus.ts';
 import { pgTestDb, type TestDb } from '../helpers/db.ts';
+import { question } from '../helpers/questions.ts';
 
+/** 5-3820 with an answer in both languages, so that every field has a value to change. */
 function record(): QuestionInput {
-  return {
-    id: '5-4712',
-    legislature: 5,
-    number: 4712,
-    author: { name: 'Bert Anciaux', party: 'sp.a' },
-    sentDate: '2011-12-28',
-    status: 'answered',
-    answerDeadline: null,
-    originalLanguage: 'nl',
-    events: [
-      { date: '2011-12-28', type: 'sent', label: 'Verzending vraag' },
-      { date: '2013-12-17', type: 'answered', label: 'Antwoord' },
-    ],
-    relations: [{ kind: 'reintroduction_of', target: '5-3820', targetType: 'written_question', label: 'Herindiening van' }],
-    answerDate: '2013-12-17',
-    texts: {
-      fr: {
-        title: 'Question écrite n° 5-4712',
-        addressee: 'à la ministre de la Justice',
-        subject: 'Prisons belges - Surpopulation - Quotas',
-        keywords: ['établissement pénitentiaire', 'détenu'],
-        questionText: 'Lors de récents conflits…\n\nVoici mes questions.',
-        answer: { date: '2013-12-17', text: "L'idée du quota n'est pas neuve.", html: "<p>L'idée du quota n'est pas neuve.</p>" },
-        repairs: 0,
-        unknownLabels: [],
-      },
-      nl: {
-        title: 'Schriftelijke vraag nr. 5-4712',
-        addressee: 'aan de minister van Justitie',
-        subject: 'Belgische gevangenissen - Overbezetting - Quota',
-        keywords: ['strafgevangenis', 'gedetineerde'],
-        questionText: 'Naar aanleiding van…\n\nHierover de volgende vragen:',
-        answer: { date: '2013-12-17', text: 'Het idee van quota is niet nieuw.', html: '<p>Het idee van quota is niet nieuw.</p>' },
-        repairs: 1,
-        unknownLabels: [],
-      },
-    },
-    conflicts: [],
-  };
+  const q = question();
+  q.texts.fr!.answer = { date: '2013-12-17', text: "L'idée du quota n'est pas neuve.", html: "<p>L'idée du quota n'est pas neuve.</p>" };
+  q.texts.nl!.answer = { date: '2013-12-17', text: 'Het idee van quota is niet nieuw.', html: '<p>Het idee van quota is niet nieuw.</p>' };
+  return q;
 }
 
 /** Another value for every shared field; a field added to the table must be added here. */
