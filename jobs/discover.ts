@@ -7,7 +7,7 @@
  * A default run queues new numbers and the questions that can still change; closed
  * legislatures only get new numbers unless the run is --full.
  */
-import { decodeBody } from '../src/crawl/charset.ts';
+import { decodeBody } from '../src/text/charset.ts';
 import { parseListingPage } from '../src/senate/listing-page.ts';
 import { parseQuestionPage } from '../src/senate/question-page.ts';
 import { questionId, questionUrl } from '../src/senate/urls.ts';
@@ -62,11 +62,12 @@ async function readListing(ctx: JobContext, counters: Counters, data: DiscoverDa
   while (queue.length > 0 && seen.size <= MAX_LISTING_PAGES) {
     const url = queue.shift()!;
     const res = await fetchPage(ctx, counters, { url, kind: 'listing', runId: data.runId });
-    if (!res.body || res.status >= 300 && res.status !== 304) {
+    const body = res.status >= 300 && res.status !== 304 ? null : await res.bytes();
+    if (!body) {
       if (url === first) return null;
       continue;
     }
-    const page = parseListingPage(decodeBody(res.body, res.contentType).text, url);
+    const page = parseListingPage(decodeBody(body, res.contentType).text, url);
     for (const q of page.questions) if (q.id.startsWith(`${data.legislature}-`)) ids.add(q.id);
     for (const next of page.pages) {
       if (!seen.has(next)) {
@@ -90,7 +91,8 @@ async function probe(ctx: JobContext, counters: Counters, data: DiscoverData, st
     const id = questionId(data.legislature, nr);
     const url = questionUrl(ctx.config.senateBaseUrl, id, 'fr');
     const res = await fetchPage(ctx, counters, { url, kind: 'probe', runId: data.runId, questionId: id, lang: 'fr', deferValidators: true });
-    const isQuestion = res.body !== null && parseQuestionPage({ body: res.body, contentType: res.contentType, lang: 'fr', expectedId: id }).ok;
+    const body = await res.bytes();
+    const isQuestion = body !== null && parseQuestionPage({ body, contentType: res.contentType, lang: 'fr', expectedId: id }).ok;
     if (isQuestion) {
       misses = 0;
       hits.push({ runId: data.runId, id, reuseFetchIds: { fr: res.fetchId } });

@@ -1,22 +1,26 @@
 /**
  * Fetch one Senate URL politely with conditional GET, archive the response, and give back
- * the bytes to parse. A 304 gives back the body archived under the stored validators, so
- * an unchanged page is parsed from the archive instead of downloaded again.
+ * the bytes to parse. A 304 can give back the body archived under the stored validators, so
+ * an unchanged page is parsed from the archive instead of downloaded again; it is read (and
+ * unzipped) only when the caller asks for it, since most 304s need nothing parsed.
  */
 import { HttpStatusError } from '../src/crawl/errors.ts';
 import type { Lang } from '../src/senate/question-record.ts';
-import { archiveFetch, getValidators, loadBody, saveValidators, type FetchKind, type Validators } from '../src/store/archive.ts';
+import { archiveFetch, getValidators, loadBody, saveValidators, validatorsFrom, type FetchKind, type Validators } from '../src/store/archive.ts';
 import type { RunCounters } from '../src/store/runs.ts';
 import type { JobContext } from './types.ts';
 
 export interface FetchedPage {
   url: string;
-  /** 200 and 304 carry a body; 404/410 (a number that does not exist) do not. */
+  /** 200 and 304 have a body; 404/410 (a number that does not exist) do not. */
   status: number;
   notModified: boolean;
-  /** the page's bytes (for a 304, the archived copy); null when there is none */
+  /** the bytes received (a 200); null for a 304 (see `bytes`) and for 404/410 */
   body: Buffer | null;
+  /** the body's Content-Type (for a 304, the archived copy's) */
   contentType: string | null;
+  /** The page's bytes: the body received, or for a 304 the archived copy, read once and only when called. */
+  bytes(): Promise<Buffer | null>;
   fetchId: number;
   /** with `deferValidators`: what to save once the page's content is safely stored */
   validators?: Validators | null;
@@ -67,25 +71,33 @@ export async function fetchPage(
     if (res.notModified) {
       counters.notModified += 1;
       const { fetchId } = await archiveFetch(db, { ...base, status: 304, notModified: true, headers: res.headers, fetchedAt: res.fetchedAt, durationMs: res.durationMs });
-      const body = validators?.sha256 ? await loadBody(db, validators.sha256) : null;
-      return { url: req.url, status: 304, notModified: true, body, contentType: validators?.contentType ?? null, fetchId };
+      const sha = validators?.sha256 ?? null;
+      return { url: req.url, status: 304, notModified: true, body: null, contentType: validators?.contentType ?? null, fetchId, bytes: lazy(() => (sha ? loadBody(db, sha) : Promise.resolve(null))) };
     }
     const { fetchId, sha256 } = await archiveFetch(db, { ...base, status: res.status, headers: res.headers, body: res.body, fetchedAt: res.fetchedAt, durationMs: res.durationMs });
-    const fresh: Validators | null =
-      req.conditional !== false && (res.headers.etag || res.headers['last-modified'])
-        ? { etag: res.headers.etag ?? null, lastModified: res.headers['last-modified'] ?? null, sha256, contentType: res.headers['content-type'] ?? null }
-        : null;
+    const fresh = req.conditional !== false ? validatorsFrom(res.headers, sha256) : null;
     if (fresh && !req.deferValidators) await saveValidators(db, req.url, fresh);
-    return { url: req.url, status: res.status, notModified: false, body: res.body, contentType: res.headers['content-type'] ?? null, fetchId, validators: fresh };
+    return received({ url: req.url, status: res.status, body: res.body, contentType: res.headers['content-type'] ?? null, fetchId, validators: fresh });
   } catch (e) {
     counters.requests += meter.requests;
     if (e instanceof HttpStatusError && MISSING.has(e.status)) {
       const { fetchId } = await archiveFetch(db, { ...base, status: e.status, outcome: 'missing' });
-      return { url: req.url, status: e.status, notModified: false, body: null, contentType: null, fetchId };
+      return received({ url: req.url, status: e.status, body: null, contentType: null, fetchId });
     }
     if (e instanceof HttpStatusError) {
       await archiveFetch(db, { ...base, status: e.status, outcome: `error:${e.message}` }).catch(() => undefined);
     }
     throw e;
   }
+}
+
+/** A page whose bytes are at hand (a 200 received now, or reused from the archive; none for 404/410). */
+export function received(p: Omit<FetchedPage, 'notModified' | 'bytes'>): FetchedPage {
+  return { ...p, notModified: false, bytes: () => Promise.resolve(p.body) };
+}
+
+/** Calls `load` at most once, on the first call. */
+function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | null = null;
+  return () => (p ??= load());
 }

@@ -9,16 +9,17 @@ import { mergeBilingual } from '../src/senate/bilingual.ts';
 import { PARSER_VERSION, parseQuestionPage } from '../src/senate/question-page.ts';
 import { LANGS, type Lang, type QuestionPage } from '../src/senate/question-record.ts';
 import { questionUrl } from '../src/senate/urls.ts';
-import { getValidatorsBatch, loadBody, saveValidatorsBatch, type Validators } from '../src/store/archive.ts';
-import { markGone, upsertQuestion } from '../src/store/questions.ts';
+import { getFetch, getValidatorsBatch, loadBody, saveValidatorsBatch, setFetchOutcome, validatorsFrom, type Validators } from '../src/store/archive.ts';
+import { markFetched, markGone, upsertQuestion } from '../src/store/questions.ts';
 import { coerceError } from '../src/util/errors.ts';
-import { emptyCounters, fetchPage, type Counters } from './fetch-page.ts';
+import { emptyCounters, fetchPage, received, type Counters, type FetchedPage } from './fetch-page.ts';
 import { followRelations } from './follow-relations.ts';
 import type { FetchQuestionData, JobContext, JobResult } from './types.ts';
 
 type LangOutcome =
   | { kind: 'page'; page: QuestionPage; fetchId: number; notModified: boolean; url: string; validators: Validators | null }
-  | { kind: 'unchanged'; fetchId: number }
+  /** 304: `archived` parses the stored copy, needed only when the other language changed. */
+  | { kind: 'unchanged'; fetchId: number; archived: () => Promise<QuestionPage | null> }
   | { kind: 'missing'; reason: string }
   | { kind: 'error'; error: Error };
 
@@ -61,8 +62,7 @@ export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): P
   const base = { requests: counters.requests, bytes: counters.bytes, notModified: counters.notModified };
 
   if (LANGS.every((l) => outcomes[l].kind === 'unchanged')) {
-    const touched = await ctx.db.query('UPDATE questions SET last_fetched_at = now() WHERE id = $1', [data.id]);
-    if (touched.rowCount > 0) return { outcome: 'unchanged', counters: { ...base, questionsUnchanged: 1 } };
+    if (await markFetched(ctx.db, data.id)) return { outcome: 'unchanged', counters: { ...base, questionsUnchanged: 1 } };
     // Not stored although the Senate says unchanged (a worker died after archiving): store it from the archive.
   }
   if (LANGS.every((l) => outcomes[l].kind === 'missing')) {
@@ -80,7 +80,7 @@ export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): P
   // A language that answered 304 while the other changed: parse its archived copy for the merge.
   for (const lang of LANGS) {
     const o = outcomes[lang];
-    if (o.kind === 'unchanged') pages[lang] = await archivedPage(ctx, data.id, lang);
+    if (o.kind === 'unchanged') pages[lang] = await o.archived();
   }
   const record = mergeBilingual(pages.fr, pages.nl);
   if (record.conflicts.length > 0) log.warn({ conflicts: record.conflicts }, 'FR and NL pages disagree');
@@ -119,11 +119,11 @@ async function fetchLanguage(ctx: JobContext, counters: Counters, data: FetchQue
     const fetched = reuse ? await reusedFetch(ctx, reuse, url) : null;
     const res = fetched ?? (await fetchPage(ctx, counters, { url, kind: 'question', runId: data.runId, questionId: data.id, lang, deferValidators: true, storedValidators: stored.get(url) ?? null }));
     if (res.status === 404 || res.status === 410) return { kind: 'missing', reason: `HTTP ${res.status}` };
-    if (res.notModified) return { kind: 'unchanged', fetchId: res.fetchId };
+    if (res.notModified) return { kind: 'unchanged', fetchId: res.fetchId, archived: () => parseArchived(res, lang, data.id) };
     if (!res.body) return { kind: 'missing', reason: 'empty body' };
     const parsed = parseQuestionPage({ body: res.body, contentType: res.contentType, lang, expectedId: data.id });
     if (!parsed.ok) {
-      await ctx.db.query('UPDATE fetches SET outcome = $2 WHERE id = $1', [res.fetchId, `not_a_question:${parsed.reason}`]);
+      await setFetchOutcome(ctx.db, res.fetchId, `not_a_question:${parsed.reason}`);
       return { kind: 'missing', reason: parsed.message };
     }
     return { kind: 'page', page: parsed.page, fetchId: res.fetchId, notModified: false, url, validators: res.validators ?? null };
@@ -133,30 +133,18 @@ async function fetchLanguage(ctx: JobContext, counters: Counters, data: FetchQue
 }
 
 /** A response the prober already fetched and archived in this run. */
-async function reusedFetch(ctx: JobContext, fetchId: number, url: string) {
-  const { rows } = await ctx.db.query<{ status: number; sha256: string | null; headers: Record<string, string> }>(
-    'SELECT status, sha256, headers FROM fetches WHERE id = $1',
-    [fetchId],
-  );
-  const r = rows[0];
-  if (!r?.sha256) return null;
-  const body = await loadBody(ctx.db, r.sha256);
+async function reusedFetch(ctx: JobContext, fetchId: number, url: string): Promise<FetchedPage | null> {
+  const f = await getFetch(ctx.db, fetchId);
+  if (!f?.sha256) return null;
+  const body = await loadBody(ctx.db, f.sha256);
   if (!body) return null;
-  const h = r.headers;
-  const validators = h.etag || h['last-modified'] ? { etag: h.etag ?? null, lastModified: h['last-modified'] ?? null, sha256: r.sha256, contentType: h['content-type'] ?? null } : null;
-  return { url, status: r.status, notModified: false, body, contentType: h['content-type'] ?? null, fetchId, validators };
+  return received({ url, status: f.status, body, contentType: f.headers['content-type'] ?? null, fetchId, validators: validatorsFrom(f.headers, f.sha256) });
 }
 
-async function archivedPage(ctx: JobContext, id: string, lang: Lang): Promise<QuestionPage | null> {
-  const { rows } = await ctx.db.query<{ sha256: string; headers: Record<string, string> }>(
-    `SELECT sha256, headers FROM fetches WHERE question_id = $1 AND lang = $2 AND status = 200 AND sha256 IS NOT NULL
-      ORDER BY fetched_at DESC, id DESC LIMIT 1`,
-    [id, lang],
-  );
-  const r = rows[0];
-  if (!r) return null;
-  const body = await loadBody(ctx.db, r.sha256);
+/** The page a 304 stands for: the archived copy under the validators sent, parsed again. */
+async function parseArchived(res: FetchedPage, lang: Lang, id: string): Promise<QuestionPage | null> {
+  const body = await res.bytes();
   if (!body) return null;
-  const parsed = parseQuestionPage({ body, contentType: r.headers['content-type'] ?? null, lang, expectedId: id });
+  const parsed = parseQuestionPage({ body, contentType: res.contentType, lang, expectedId: id });
   return parsed.ok ? parsed.page : null;
 }

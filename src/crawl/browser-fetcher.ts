@@ -22,18 +22,9 @@ import type { Browser, BrowserContext, BrowserServer, CDPSession } from 'playwri
 import { userAgent, type Config } from '../../config/index.ts';
 import { coerceError } from '../util/errors.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
-import {
-  BodyTooLargeError,
-  FetchTimeoutError,
-  HttpStatusError,
-  NetworkError,
-  OffHostRedirectError,
-  TooManyRedirectsError,
-  TruncatedBodyError,
-  parseRetryAfter,
-} from './errors.ts';
+import { BodyTooLargeError, FetchTimeoutError, HttpStatusError, NetworkError, TruncatedBodyError } from './errors.ts';
 import { once, type FetchRequest, type FetchResponse, type Fetcher } from './fetcher.ts';
-import { MAX_REDIRECTS } from './http-fetcher.ts';
+import { finalResponse, flattenHeaders, isRedirect, redirectTarget } from './response.ts';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -253,10 +244,12 @@ class BrowserFetcherImpl implements BrowserFetcher {
       const onRequest = async (ev: PausedRequest) => {
         if (ev.redirectedRequestId !== undefined) {
           hops++;
-          const next = new URL(ev.request.url);
-          if (next.hostname.toLowerCase() !== this.host) failure = new OffHostRedirectError(lastUrl, ev.request.url);
-          else if (hops > MAX_REDIRECTS) failure = new TooManyRedirectsError(req.url, hops);
-          else if (req.beforeRedirect) await req.beforeRedirect(ev.request.url).catch((err: unknown) => (failure = coerceError(err)));
+          try {
+            redirectTarget({ from: lastUrl, location: ev.request.url, host: this.host, hop: hops, requested: req.url });
+            if (req.beforeRedirect) await req.beforeRedirect(ev.request.url);
+          } catch (err) {
+            failure = coerceError(err);
+          }
           if (failure) return block(ev.requestId);
         }
         lastUrl = ev.request.url;
@@ -275,8 +268,8 @@ class BrowserFetcherImpl implements BrowserFetcher {
        */
       const onResponse = async (ev: PausedRequest) => {
         const status = ev.responseStatusCode ?? 0;
-        const headers = headerRecord(ev.responseHeaders ?? []);
-        if (ev.responseErrorReason !== undefined || (REDIRECTS.has(status) && headers['location'])) {
+        const headers = flattenHeaders((ev.responseHeaders ?? []).map((h) => [h.name, h.value] as const));
+        if (ev.responseErrorReason !== undefined || (isRedirect(status) && headers['location'])) {
           return session.send('Fetch.continueRequest', { requestId: ev.requestId });
         }
         let body = Buffer.alloc(0);
@@ -313,9 +306,7 @@ class BrowserFetcherImpl implements BrowserFetcher {
       if (failure) throw failure;
       const c = captured as Captured | null;
       if (!c) throw gotoError ?? new NetworkError(req.url, 'NO_RESPONSE');
-      if (c.status === 304) return result(req.url, c.url, 304, c.headers, Buffer.alloc(0), true, fetchedAt, started);
-      if (c.status < 200 || c.status > 299) throw new HttpStatusError(c.status, c.url, parseRetryAfter(c.headers['retry-after']));
-      return result(req.url, c.url, c.status, c.headers, c.body, false, fetchedAt, started);
+      return finalResponse({ url: req.url, finalUrl: c.url, status: c.status, headers: c.headers, body: c.body, fetchedAt, startedMs: started });
     } catch (err) {
       if (req.signal?.aborted) throw coerceError(req.signal.reason);
       if (failure) throw failure;
@@ -347,24 +338,6 @@ interface Captured {
   status: number;
   headers: Record<string, string>;
   body: Buffer;
-}
-
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
-/** CDP header entries → lower-case names, repeats joined with ", " (as the HTTP transport does). */
-function headerRecord(entries: { name: string; value: string }[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const { name, value } of entries) {
-    const k = name.toLowerCase();
-    out[k] = out[k] === undefined ? value : `${out[k]}, ${value}`;
-  }
-  return out;
-}
-
-function result(
-  url: string, finalUrl: string, status: number, headers: Record<string, string>, body: Buffer, notModified: boolean, fetchedAt: Date, started: number,
-): FetchResponse {
-  return { url, finalUrl, status, headers, body, notModified, fetchedAt, durationMs: Math.round(performance.now() - started), attempts: 1 };
 }
 
 /** Maps Playwright/Chromium failures ("net::ERR_CONNECTION_REFUSED", timeouts) to our errors. */

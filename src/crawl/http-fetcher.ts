@@ -10,20 +10,9 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { userAgent, type Config } from '../../config/index.ts';
 import { coerceError } from '../util/errors.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
-import {
-  BodyTooLargeError,
-  FetchTimeoutError,
-  HttpStatusError,
-  NetworkError,
-  OffHostRedirectError,
-  TooManyRedirectsError,
-  TruncatedBodyError,
-  parseRetryAfter,
-} from './errors.ts';
+import { BodyTooLargeError, FetchTimeoutError, HttpStatusError, NetworkError, TruncatedBodyError } from './errors.ts';
 import { once, type FetchRequest, type FetchResponse, type Fetcher } from './fetcher.ts';
-
-export const MAX_REDIRECTS = 5;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+import { finalResponse, flattenHeaders, isRedirect, redirectTarget } from './response.ts';
 
 export type HttpFetcherConfig = Pick<Config, 'senateBaseUrl' | 'crawlerContact' | 'fetchTimeoutMs' | 'connectTimeoutMs' | 'maxBodyBytes'>;
 
@@ -96,44 +85,27 @@ class HttpFetcher implements Fetcher {
       } catch (err) {
         throw this.mapError(err, current, req.signal, timeout);
       }
-      const resHeaders = flattenHeaders(res.headers);
+      const resHeaders = flattenHeaders(Object.entries(res.headers));
 
-      if (REDIRECT_STATUSES.has(res.statusCode)) {
+      if (isRedirect(res.statusCode)) {
         await res.body.dump().catch(() => undefined);
         const location = resHeaders['location'];
         if (!location) throw new HttpStatusError(res.statusCode, current, null);
-        let next: URL;
-        try {
-          next = new URL(location, current);
-        } catch (err) {
-          throw new OffHostRedirectError(current, location, { cause: err });
-        }
-        if (next.hostname.toLowerCase() !== this.host || !/^https?:$/.test(next.protocol)) throw new OffHostRedirectError(current, next.href);
-        if (hop + 1 > MAX_REDIRECTS) throw new TooManyRedirectsError(req.url, hop + 1);
+        const next = redirectTarget({ from: current, location, host: this.host, hop: hop + 1, requested: req.url });
         this.log.debug({ url: current, location: next.href, status: res.statusCode }, 'following redirect');
         current = next.href;
         if (req.beforeRedirect) await req.beforeRedirect(current);
         continue;
       }
 
-      if (res.statusCode === 304) {
-        await res.body.dump().catch(() => undefined);
-        return this.response(req.url, current, 304, resHeaders, Buffer.alloc(0), true, fetchedAt, started);
-      }
+      const final = { url: req.url, finalUrl: current, status: res.statusCode, headers: resHeaders, fetchedAt, startedMs: started };
       if (res.statusCode < 200 || res.statusCode > 299) {
+        // A 304 or an error status: no body worth reading.
         await res.body.dump().catch(() => undefined);
-        throw new HttpStatusError(res.statusCode, current, parseRetryAfter(resHeaders['retry-after']));
+        return finalResponse({ ...final, body: Buffer.alloc(0) });
       }
-
-      const body = await this.readBody(res, resHeaders, current, req.signal, timeout);
-      return this.response(req.url, current, res.statusCode, resHeaders, body, false, fetchedAt, started);
+      return finalResponse({ ...final, body: await this.readBody(res, resHeaders, current, req.signal, timeout) });
     }
-  }
-
-  private response(
-    url: string, finalUrl: string, status: number, headers: Record<string, string>, body: Buffer, notModified: boolean, fetchedAt: Date, started: number,
-  ): FetchResponse {
-    return { url, finalUrl, status, headers, body, notModified, fetchedAt, durationMs: Math.round(performance.now() - started), attempts: 1 };
   }
 
   /** Reads at most maxBodyBytes (compressed and decompressed), checks Content-Length, undoes Content-Encoding. */
@@ -200,14 +172,4 @@ class HttpFetcher implements Fetcher {
     if (typeof causeCode === 'string') return new NetworkError(url, causeCode, { cause: e });
     return e;
   }
-}
-
-/** undici's headers → lower-case names, repeated values joined with ", ". */
-export function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
 }

@@ -3,49 +3,9 @@
  * relations, status) come from either page; where the two disagree the disagreement is
  * listed in `conflicts`, never thrown, so one odd page cannot stop the crawl.
  */
-import type { Answer, Author, ChronologyEvent, Lang, QuestionPage, QuestionStatus, Relation } from './question-record.ts';
+import type { Author, BilingualQuestion, ChronologyEvent, QuestionPage, Relation } from './question-record.ts';
 import { statusOf } from './chronology.ts';
-
-export interface QuestionTexts {
-  title: string;
-  addressee: string | null;
-  subject: string | null;
-  keywords: string[];
-  questionText: string;
-  answer: Answer | null;
-  repairs: number;
-  unknownLabels: string[];
-}
-
-export interface BilingualQuestion {
-  id: string;
-  legislature: number;
-  number: number;
-  author: Author;
-  sentDate: string | null;
-  status: QuestionStatus;
-  answerDeadline: string | null;
-  originalLanguage: Lang | null;
-  events: ChronologyEvent[];
-  relations: Relation[];
-  answerDate: string | null;
-  texts: Partial<Record<Lang, QuestionTexts>>;
-  /** Human-readable disagreements between the two pages, e.g. `sentDate: fr 2011-11-28 ≠ nl 2011-11-29`. */
-  conflicts: string[];
-}
-
-function texts(p: QuestionPage): QuestionTexts {
-  return {
-    title: p.title,
-    addressee: p.addressee,
-    subject: p.subject,
-    keywords: p.keywords,
-    questionText: p.questionText,
-    answer: p.answer,
-    repairs: p.repairs,
-    unknownLabels: p.unknownLabels,
-  };
-}
+import { textsOf } from './fields.ts';
 
 const eventKey = (e: ChronologyEvent): string => `${e.date} ${e.type}${e.type === 'unknown' ? ` ${e.label}` : ''}`;
 const relationKey = (r: Relation): string => `${r.kind} ${r.target ?? '-'}`;
@@ -114,7 +74,7 @@ export function mergeBilingual(fr: QuestionPage | null, nl: QuestionPage | null)
     texts: {},
     conflicts,
   };
-  if (fr) out.texts.fr = texts(fr);
-  if (nl) out.texts.nl = texts(nl);
+  if (fr) out.texts.fr = textsOf(fr);
+  if (nl) out.texts.nl = textsOf(nl);
   return out;
 }

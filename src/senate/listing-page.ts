@@ -5,7 +5,7 @@
  * to the same path with another page/offset parameter, or labelled like pagination
  * (`Volgende`, `Suivante`, `>`, a number), is another listing page.
  */
-import { Parser } from 'htmlparser2';
+import { load } from 'cheerio/slim';
 import type { Lang } from './question-record.ts';
 import { parseQuestionUrl } from './urls.ts';
 
@@ -54,29 +54,14 @@ function sameDocument(a: URL, b: URL): boolean {
 }
 
 export function parseListingPage(html: string, pageUrl: string): ListingPage {
-  const anchors: { href: string; text: string }[] = [];
-  let current: { href: string; text: string } | null = null;
-  const parser = new Parser(
-    {
-      onopentag(name, attribs) {
-        if (name !== 'a') return;
-        const href = attribs.href;
-        current = href ? { href, text: '' } : null;
-      },
-      ontext(text) {
-        if (current) current.text += text;
-      },
-      onclosetag(name) {
-        if (name === 'a' && current) {
-          anchors.push(current);
-          current = null;
-        }
-      },
-    },
-    { decodeEntities: true, lowerCaseTags: true },
-  );
-  parser.write(html);
-  parser.end();
+  // A DOM query is the clearest way to say "every link and its text"; a listing is read once per page of the index, never on the hot path.
+  const $ = load(html);
+  const anchors = $('a[href]')
+    .toArray()
+    .flatMap((el) => {
+      const href = $(el).attr('href');
+      return href ? [{ href, text: $(el).text() }] : [];
+    });
 
   const page = resolve(pageUrl, pageUrl);
   const questions: ListingPage['questions'] = [];

@@ -6,7 +6,7 @@
  * Pure: no I/O, no clock, no globals.
  */
 import type { Answer, Author, Lang, NotAQuestionReason, ParseResult, QuestionPage } from './question-record.ts';
-import { decodeBody } from './decode.ts';
+import { decodeBody } from '../text/charset.ts';
 import { htmlToBlocks, type HtmlBlock, type HtmlTable } from './html-blocks.ts';
 import { parseWrittenDate } from './dates.ts';
 import { repairText } from './repair.ts';
@@ -53,7 +53,7 @@ function fail(reason: NotAQuestionReason, message: string): ParseResult {
 
 /** Parses one question page. Never throws on page content; returns `{ ok: false }` instead. */
 export function parseQuestionPage(input: ParseQuestionInput): ParseResult {
-  const { html } = decodeBody(input.body, input.contentType);
+  const { text: html } = decodeBody(input.body, input.contentType);
   if (html.trim() === '') return fail('empty', 'the page is empty (no body)');
   const doc = htmlToBlocks(html);
   const blocks = doc.blocks;

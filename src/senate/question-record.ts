@@ -82,6 +82,36 @@ export interface QuestionPage {
   unknownLabels: string[];
 }
 
+/** The per-language fields of a question (its text fields in docs/parse-output.md). */
+export interface QuestionTexts {
+  title: string;
+  addressee: string | null;
+  subject: string | null;
+  keywords: string[];
+  questionText: string;
+  answer: Answer | null;
+  repairs: number;
+  unknownLabels: string[];
+}
+
+/** One question from its two pages (src/senate/bilingual.ts): shared fields, and per language its texts. */
+export interface BilingualQuestion {
+  id: string;
+  legislature: number;
+  number: number;
+  author: Author;
+  sentDate: string | null;
+  status: QuestionStatus;
+  answerDeadline: string | null;
+  originalLanguage: Lang | null;
+  events: ChronologyEvent[];
+  relations: Relation[];
+  answerDate: string | null;
+  texts: Partial<Record<Lang, QuestionTexts>>;
+  /** Human-readable disagreements between the two pages, e.g. `sentDate: fr 2011-11-28 ≠ nl 2011-11-29`. */
+  conflicts: string[];
+}
+
 export type NotAQuestionReason =
   | 'empty'
   | 'no_title'

@@ -55,6 +55,19 @@ export async function archiveFetch(db: Queryable, f: ArchiveInput): Promise<{ fe
   return { fetchId: rows[0]!.id, sha256: hash };
 }
 
+/** A fetch as archived: what `archiveFetch` recorded, without the body. */
+export interface StoredFetch {
+  id: number;
+  status: number;
+  sha256: string | null;
+  headers: Record<string, string>;
+}
+
+export async function getFetch(db: Queryable, fetchId: number): Promise<StoredFetch | null> {
+  const { rows } = await db.query<StoredFetch>('SELECT id, status, sha256, headers FROM fetches WHERE id = $1', [fetchId]);
+  return rows[0] ?? null;
+}
+
 /** Sets the outcome of a fetch once the page was parsed. */
 export async function setFetchOutcome(db: Queryable, fetchId: number, outcome: string): Promise<void> {
   await db.query('UPDATE fetches SET outcome = $2 WHERE id = $1', [fetchId, outcome]);
@@ -73,6 +86,12 @@ export interface Validators {
   sha256: string | null;
   /** the Content-Type of the response the body came with (its charset decodes a 304) */
   contentType?: string | null;
+}
+
+/** The validators a response carries (ETag, Last-Modified) for its body archived under `sha256`; null when it carries none. */
+export function validatorsFrom(headers: Record<string, string>, sha256: string | null): Validators | null {
+  if (!headers.etag && !headers['last-modified']) return null;
+  return { etag: headers.etag ?? null, lastModified: headers['last-modified'] ?? null, sha256, contentType: headers['content-type'] ?? null };
 }
 
 export async function getValidators(db: Queryable, url: string): Promise<Validators | null> {

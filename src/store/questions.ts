@@ -4,8 +4,17 @@
  * a failed fetch or a bad parse never blanks what we have.
  */
 import { createHash } from 'node:crypto';
-import type { BilingualQuestion, QuestionTexts } from '../senate/bilingual.ts';
-import type { ChronologyEvent, Lang, QuestionStatus, Relation } from '../senate/question-record.ts';
+import {
+  canonicalParts,
+  IDENTITY_FIELDS,
+  SHARED_FIELD_NAMES,
+  SHARED_FIELDS,
+  TEXT_FIELD_NAMES,
+  TEXT_FIELDS,
+  type Column,
+  type Field,
+} from '../senate/fields.ts';
+import type { BilingualQuestion, ChronologyEvent, Lang, QuestionTexts, Relation } from '../senate/question-record.ts';
 import type { Db, Queryable } from './db.ts';
 
 /** What the store takes: the parser's bilingual record (per-language fields in `texts`). */
@@ -34,31 +43,48 @@ function sha(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }
 
-function sharedPart(q: QuestionInput) {
-  return {
-    author: q.author,
-    sentDate: q.sentDate,
-    status: q.status,
-    answerDeadline: q.answerDeadline,
-    originalLanguage: q.originalLanguage,
-    events: q.events,
-    relations: q.relations.map((r) => ({ kind: r.kind, target: r.target, targetType: r.targetType, label: r.label })),
-    answerDate: q.answerDate,
-    conflicts: q.conflicts,
-  };
+/**
+ * The content hashes of a record: one over its shared fields, one per language over its text
+ * fields (canonical values, in the field table's order). Equal hashes mean no field changed.
+ */
+export function contentHashes(q: QuestionInput): { shared: string; texts: Partial<Record<Lang, string>> } {
+  const texts: Partial<Record<Lang, string>> = {};
+  for (const [lang, t] of Object.entries(q.texts) as [Lang, QuestionTexts | undefined][]) {
+    if (t) texts[lang] = sha(canonicalParts(TEXT_FIELD_NAMES, t as unknown as Record<string, unknown>));
+  }
+  return { shared: sha(canonicalParts(SHARED_FIELD_NAMES, q as unknown as Record<string, unknown>)), texts };
 }
 
-function textPart(t: QuestionTextsInput) {
-  return {
-    title: t.title,
-    addressee: t.addressee,
-    subject: t.subject,
-    keywords: t.keywords,
-    questionText: t.questionText,
-    answer: t.answer,
-    repairs: t.repairs,
-    unknownLabels: t.unknownLabels,
-  };
+type NamedField = readonly [name: string, field: Field<unknown>];
+type StoredColumn = Column & { field: string; index: number };
+
+function columnFields(fields: object): NamedField[] {
+  return (Object.entries(fields) as [string, Field<unknown>][]).filter(([, f]) => 'columns' in f.storage);
+}
+
+/** The columns of `questions` (identity and shared fields) and of `question_texts` (text fields), from the field table. */
+const QUESTION_FIELDS = [...columnFields(IDENTITY_FIELDS), ...columnFields(SHARED_FIELDS)];
+const TEXT_COLUMN_FIELDS = columnFields(TEXT_FIELDS);
+
+function columnsOf(fields: readonly NamedField[]): StoredColumn[] {
+  return fields.flatMap(([field, f]) => ('columns' in f.storage ? f.storage.columns.map((c, index) => ({ ...c, field, index })) : []));
+}
+const QUESTION_COLUMNS = columnsOf(QUESTION_FIELDS);
+const TEXT_COLUMNS = columnsOf(TEXT_COLUMN_FIELDS);
+const SHARED_COLUMNS = QUESTION_COLUMNS.filter((c) => !(c.field in IDENTITY_FIELDS));
+
+/** The record's values for `columns`, in order (jsonb serialised for the driver). */
+function columnValues(fields: readonly NamedField[], record: object): unknown[] {
+  return fields.flatMap(([name, f]) => {
+    const cols = 'columns' in f.storage ? f.storage.columns : [];
+    const values = f.toColumns((record as Record<string, unknown>)[name]);
+    return cols.map((c, i) => (c.type === 'jsonb' ? JSON.stringify(values[i]) : values[i]));
+  });
+}
+
+/** The fields of `fields` read back from a row, by the table's columns. */
+function fromRow(fields: readonly NamedField[], row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(fields.map(([name, f]) => [name, f.fromColumns(('columns' in f.storage ? f.storage.columns : []).map((c) => row[c.name]))]));
 }
 
 /**
@@ -69,9 +95,8 @@ function textPart(t: QuestionTextsInput) {
  */
 export async function upsertQuestion(db: Db, q: QuestionInput, ctx: UpsertContext): Promise<UpsertOutcome> {
   const now = ctx.now ?? new Date();
-  const sharedHash = sha(sharedPart(q));
-  const langs = (Object.keys(q.texts) as Lang[]).filter((l) => q.texts[l]);
-  const textHashes = Object.fromEntries(langs.map((l) => [l, sha(textPart(q.texts[l]!))])) as Partial<Record<Lang, string>>;
+  const { shared: sharedHash, texts: textHashes } = contentHashes(q);
+  const langs = Object.keys(textHashes) as Lang[];
   const allTexts = langs.map((l): [Lang, string] => [l, textHashes[l]!]);
 
   const { rows: [created] } = await db.query<{ inserted: number }>(...writeStatement('insert-new', q, ctx, { now, sharedHash, chronology: true, texts: allTexts }));
@@ -112,19 +137,23 @@ function writeStatement(
   ctx: UpsertContext,
   w: { now: Date; sharedHash: string; chronology: boolean; texts: [Lang, string][] },
 ): [string, unknown[]] {
-  const params: unknown[] = [
-    q.id, q.legislature, q.number, q.author.name, q.author.party, q.sentDate, q.status, q.answerDeadline,
-    q.originalLanguage, q.answerDate, JSON.stringify(q.conflicts), w.sharedHash, ctx.parserVersion, w.now,
-  ];
+  const params: unknown[] = [];
   const $ = (value: unknown): string => `$${params.push(value)}`;
+  const cast = (c: Column, value: unknown): string => `${$(value)}::${c.type}`;
+  // The question's columns first, so that its id is $1 for the children.
+  const questionValues = columnValues(QUESTION_FIELDS, q).map((v, i) => cast(QUESTION_COLUMNS[i]!, v));
+  if (questionValues[0] !== '$1::text' || QUESTION_COLUMNS[0]!.name !== 'id') throw new Error('the id must be the first column of questions');
+  const hash = $(w.sharedHash);
+  const parserVersion = `${$(ctx.parserVersion)}::text`;
+  const now = `${$(w.now)}::timestamptz`;
   const fresh = mode === 'insert-new';
   // New: children only when the row was inserted. Upsert: children replace what is stored.
   const guard = fresh ? 'WHERE EXISTS (SELECT 1 FROM q)' : '';
   const onConflict = (set: string, key: string) => (fresh ? '' : `ON CONFLICT (${key}) DO UPDATE SET ${set}`);
-  const insertQuestion = `INSERT INTO questions (id, legislature, number, author_name, author_party, sent_date, status, answer_deadline,
-                              original_language, answer_date, conflicts, content_sha256, parser_version,
+  const excluded = (cols: readonly Column[]) => cols.map((c) => `${c.name} = EXCLUDED.${c.name}`).join(', ');
+  const insertQuestion = `INSERT INTO questions (${QUESTION_COLUMNS.map((c) => c.name).join(', ')}, content_sha256, parser_version,
                               first_seen_at, last_fetched_at, last_changed_at)
-       VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8::date, $9, $10::date, $11::jsonb, $12, $13, $14, $14, $14)`;
+       VALUES (${questionValues.join(', ')}, ${hash}, ${parserVersion}, ${now}, ${now}, ${now})`;
   const ctes: string[] = fresh ? [`q AS (${insertQuestion} ON CONFLICT (id) DO NOTHING RETURNING id)`] : [];
   if (w.chronology) {
     if (!fresh) {
@@ -150,23 +179,16 @@ function writeStatement(
     );
   }
   if (w.texts.length > 0) {
-    const rows = w.texts.map(([lang, hash]) => {
-      const t = q.texts[lang]!;
-      return `($1::text, ${$(lang)}::text, ${$(t.title)}::text, ${$(t.addressee)}::text, ${$(t.subject)}::text, ${$(t.keywords)}::text[],
-               ${$(t.questionText)}::text, ${$(t.answer?.date ?? null)}::date, ${$(t.answer?.text ?? null)}::text,
-               ${$(t.answer?.html ?? null)}::text, ${$(t.repairs)}::int, ${$(t.unknownLabels)}::text[], ${$(hash)}::text,
-               $13::text, ${$(ctx.fetchIds?.[lang] ?? null)}::bigint, $14::timestamptz)`;
+    const rows = w.texts.map(([lang, textHash]) => {
+      const values = columnValues(TEXT_COLUMN_FIELDS, q.texts[lang]!).map((v, i) => cast(TEXT_COLUMNS[i]!, v));
+      return `($1::text, ${$(lang)}::text, ${values.join(', ')}, ${$(textHash)}::text, ${parserVersion}, ${$(ctx.fetchIds?.[lang] ?? null)}::bigint, ${now})`;
     });
     ctes.push(
       `texts AS (
-         INSERT INTO question_texts (question_id, lang, title, addressee, subject, keywords, question_text, answer_date,
-                                     answer_text, answer_html, repairs, unknown_labels, content_sha256, parser_version,
+         INSERT INTO question_texts (question_id, lang, ${TEXT_COLUMNS.map((c) => c.name).join(', ')}, content_sha256, parser_version,
                                      fetch_id, updated_at)
          SELECT * FROM (VALUES ${rows.join(',\n                ')}) AS v ${guard}
-         ${onConflict(`title = EXCLUDED.title, addressee = EXCLUDED.addressee, subject = EXCLUDED.subject,
-           keywords = EXCLUDED.keywords, question_text = EXCLUDED.question_text, answer_date = EXCLUDED.answer_date,
-           answer_text = EXCLUDED.answer_text, answer_html = EXCLUDED.answer_html, repairs = EXCLUDED.repairs,
-           unknown_labels = EXCLUDED.unknown_labels, content_sha256 = EXCLUDED.content_sha256,
+         ${onConflict(`${excluded(TEXT_COLUMNS)}, content_sha256 = EXCLUDED.content_sha256,
            parser_version = EXCLUDED.parser_version, fetch_id = EXCLUDED.fetch_id, updated_at = EXCLUDED.updated_at`, 'question_id, lang')})`,
     );
   }
@@ -174,55 +196,28 @@ function writeStatement(
     ? 'SELECT count(*)::int AS inserted FROM q'
     : `${insertQuestion}
        ON CONFLICT (id) DO UPDATE SET
-         author_name = EXCLUDED.author_name, author_party = EXCLUDED.author_party, sent_date = EXCLUDED.sent_date,
-         status = EXCLUDED.status, answer_deadline = EXCLUDED.answer_deadline,
-         original_language = EXCLUDED.original_language, answer_date = EXCLUDED.answer_date,
-         conflicts = EXCLUDED.conflicts, content_sha256 = EXCLUDED.content_sha256,
+         ${excluded(SHARED_COLUMNS)}, content_sha256 = EXCLUDED.content_sha256,
          parser_version = EXCLUDED.parser_version, last_fetched_at = EXCLUDED.last_fetched_at,
          last_changed_at = EXCLUDED.last_changed_at, gone_since = NULL`;
   return [`${ctes.length > 0 ? `WITH ${ctes.join(',\n     ')}\n` : ''}${main}`, params];
 }
 
-interface QuestionRow {
+/** What `questions` holds besides the record's fields. */
+interface QuestionRowExtra {
   id: string;
-  legislature: number;
-  number: number;
-  author_name: string | null;
-  author_party: string | null;
-  sent_date: string | null;
-  status: QuestionStatus;
-  answer_deadline: string | null;
   deadline_estimated: boolean;
-  original_language: Lang | null;
-  answer_date: string | null;
-  conflicts: string[];
   first_seen_at: Date;
   last_fetched_at: Date | null;
   last_changed_at: Date | null;
   gone_since: Date | null;
 }
 
-interface TextRow {
-  question_id: string;
-  lang: Lang;
-  title: string;
-  addressee: string | null;
-  subject: string | null;
-  keywords: string[];
-  question_text: string;
-  answer_date: string | null;
-  answer_text: string | null;
-  answer_html: string | null;
-  repairs: number;
-  unknown_labels: string[];
-}
-
 /** Reads questions back in the input's shape (ordered by legislature, number). */
 export async function getQuestions(db: Queryable, ids: readonly string[]): Promise<StoredQuestion[]> {
   if (ids.length === 0) return [];
   const [qs, texts, events, relations] = await Promise.all([
-    db.query<QuestionRow>('SELECT * FROM questions WHERE id = ANY($1::text[]) ORDER BY legislature, number', [ids]),
-    db.query<TextRow>('SELECT * FROM question_texts WHERE question_id = ANY($1::text[])', [ids]),
+    db.query<QuestionRowExtra & Record<string, unknown>>('SELECT * FROM questions WHERE id = ANY($1::text[]) ORDER BY legislature, number', [ids]),
+    db.query<{ question_id: string; lang: Lang } & Record<string, unknown>>('SELECT * FROM question_texts WHERE question_id = ANY($1::text[])', [ids]),
     db.query<{ question_id: string; date: string; type: ChronologyEvent['type']; label: string }>(
       'SELECT question_id, date, type, label FROM question_events WHERE question_id = ANY($1::text[]) ORDER BY question_id, seq',
       [ids],
@@ -235,33 +230,18 @@ export async function getQuestions(db: Queryable, ids: readonly string[]): Promi
   return qs.rows.map((r) => {
     const myTexts: Partial<Record<Lang, QuestionTextsInput>> = {};
     for (const t of texts.rows.filter((t) => t.question_id === r.id)) {
-      myTexts[t.lang] = {
-        title: t.title,
-        addressee: t.addressee,
-        subject: t.subject,
-        keywords: t.keywords,
-        questionText: t.question_text,
-        answer: t.answer_text === null ? null : { date: t.answer_date, text: t.answer_text, html: t.answer_html ?? '' },
-        repairs: t.repairs,
-        unknownLabels: t.unknown_labels,
-      };
+      myTexts[t.lang] = fromRow(TEXT_COLUMN_FIELDS, t) as unknown as QuestionTextsInput;
     }
-    return {
-      id: r.id,
-      legislature: r.legislature,
-      number: r.number,
-      author: { name: r.author_name ?? '', party: r.author_party },
-      sentDate: r.sent_date,
-      status: r.status,
-      answerDeadline: r.answer_deadline,
-      originalLanguage: r.original_language,
+    const record = {
+      ...fromRow(QUESTION_FIELDS, r),
       events: events.rows.filter((e) => e.question_id === r.id).map((e) => ({ date: e.date, type: e.type, label: e.label })),
       relations: relations.rows
         .filter((x) => x.question_id === r.id)
         .map((x) => ({ kind: x.kind, target: x.target_id, targetType: x.target_type, label: x.label })),
-      answerDate: r.answer_date,
       texts: myTexts,
-      conflicts: r.conflicts,
+    } as unknown as QuestionInput;
+    return {
+      ...record,
       firstSeenAt: r.first_seen_at,
       lastFetchedAt: r.last_fetched_at,
       lastChangedAt: r.last_changed_at,
@@ -273,6 +253,23 @@ export async function getQuestions(db: Queryable, ids: readonly string[]): Promi
 
 export async function getQuestion(db: Queryable, id: string): Promise<StoredQuestion | null> {
   return (await getQuestions(db, [id]))[0] ?? null;
+}
+
+/**
+ * Records that a question was fetched and found unchanged (both pages answered 304) without
+ * rewriting it. Returns false when the question is not stored.
+ */
+export async function markFetched(db: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await db.query('UPDATE questions SET last_fetched_at = now() WHERE id = $1', [id]);
+  return rowCount > 0;
+}
+
+/** Of `ids`, the ones not stored yet (in the order given). */
+export async function idsNotStored(db: Queryable, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM questions WHERE id = ANY($1::text[])', [ids]);
+  const known = new Set(rows.map((r) => r.id));
+  return ids.filter((id) => !known.has(id));
 }
 
 /** Marks a question the Senate no longer serves; nothing stored is deleted. */

@@ -4,7 +4,7 @@
  * keep a job whose worker died from being either lost or counted twice.
  */
 import type { Db } from './db.ts';
-import { finishRun, RUN_COUNTER_COLUMNS, type RunCounters, type RunStatus } from './runs.ts';
+import { addToRun, counterIncrements, finishRun, type RunCounters, type RunStatus } from './runs.ts';
 
 export interface JobSpec {
   key: string;
@@ -59,14 +59,8 @@ export async function completeJob(
 ): Promise<CompleteResult> {
   return db.transaction(async (tx) => {
     const params: unknown[] = [runId, key, outcome];
-    const sets = ['jobs_done = jobs_done + 1'];
-    for (const [k, col] of Object.entries(RUN_COUNTER_COLUMNS) as [keyof RunCounters, string][]) {
-      const v = counters[k];
-      if (v && k !== 'jobsDone' && k !== 'jobsTotal') {
-        params.push(v);
-        sets.push(`${col} = ${col} + $${params.length}`);
-      }
-    }
+    // The job counts itself done, once; what it reports cannot move the job totals.
+    const sets = ['jobs_done = jobs_done + 1', ...counterIncrements({ ...counters, jobsDone: 0, jobsTotal: 0 }, params)];
     // One round trip for the job and its run: the run's counters move only when the job's row did.
     const { rows: [marked] } = await tx.query<{ done: number; jobs_done: number | null; jobs_total: number | null; questions_failed: number | null; status: RunStatus | null }>(
       `WITH done AS (
@@ -96,16 +90,8 @@ export async function completeJob(
 
 /** Counters of an attempt that failed and will be retried (its requests still happened). */
 export async function addAttemptCounters(db: Db, runId: number, counters: Partial<RunCounters>): Promise<void> {
-  const params: unknown[] = [runId];
-  const sets: string[] = [];
-  for (const k of ['requests', 'notModified', 'bytes'] as const) {
-    const v = counters[k];
-    if (v) {
-      params.push(v);
-      sets.push(`${RUN_COUNTER_COLUMNS[k]} = ${RUN_COUNTER_COLUMNS[k]} + $${params.length}`);
-    }
-  }
-  if (sets.length > 0) await db.query(`UPDATE crawl_runs SET ${sets.join(', ')} WHERE id = $1`, params);
+  const { requests, notModified, bytes } = counters;
+  await addToRun(db, runId, { requests, notModified, bytes });
 }
 
 /** Jobs of a run not finished yet (a stalled fleet can be inspected with this). */

@@ -51,17 +51,24 @@ export async function createRun(
   return rows[0]!.id;
 }
 
-/** Adds to a run's counters (one statement, safe from any number of workers). */
-export async function addToRun(db: Queryable, runId: number, delta: Partial<RunCounters>): Promise<void> {
+/**
+ * The SET clauses that add `delta` to a run's counters: `column = column + $n` for each
+ * non-zero counter, its value pushed onto `params`. Additions, not assignments, so that any
+ * number of workers can count into one run at once.
+ */
+export function counterIncrements(delta: Partial<RunCounters>, params: unknown[]): string[] {
   const sets: string[] = [];
-  const params: unknown[] = [runId];
   for (const [key, col] of Object.entries(RUN_COUNTER_COLUMNS) as [keyof RunCounters, string][]) {
     const v = delta[key];
-    if (v) {
-      params.push(v);
-      sets.push(`${col} = ${col} + $${params.length}`);
-    }
+    if (v) sets.push(`${col} = ${col} + $${params.push(v)}`);
   }
+  return sets;
+}
+
+/** Adds to a run's counters (one statement, safe from any number of workers). */
+export async function addToRun(db: Queryable, runId: number, delta: Partial<RunCounters>): Promise<void> {
+  const params: unknown[] = [runId];
+  const sets = counterIncrements(delta, params);
   if (sets.length === 0) return;
   await db.query(`UPDATE crawl_runs SET ${sets.join(', ')} WHERE id = $1`, params);
 }
@@ -75,8 +82,16 @@ export async function finishRun(db: Queryable, runId: number, status: RunStatus,
 
 export async function getRun(db: Queryable, runId: number): Promise<CrawlRun | null> {
   const { rows } = await db.query<Record<string, unknown>>('SELECT * FROM crawl_runs WHERE id = $1', [runId]);
-  const r = rows[0];
-  if (!r) return null;
+  return rows[0] ? runFromRow(rows[0]) : null;
+}
+
+/** The most recent runs, newest first, in one query. */
+export async function listRuns(db: Queryable, limit: number): Promise<CrawlRun[]> {
+  const { rows } = await db.query<Record<string, unknown>>('SELECT * FROM crawl_runs ORDER BY id DESC LIMIT $1', [limit]);
+  return rows.map(runFromRow);
+}
+
+function runFromRow(r: Record<string, unknown>): CrawlRun {
   const started = r.started_at as Date;
   const finished = (r.finished_at as Date | null) ?? null;
   const counters = Object.fromEntries(Object.entries(RUN_COUNTER_COLUMNS).map(([k, col]) => [k, Number(r[col])])) as unknown as RunCounters;

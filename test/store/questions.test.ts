@@ -1,61 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archiveFetch, archivedQuestionPages, getValidators, loadBody, saveValidators } from '../../src/store/archive.ts';
-import { getQuestion, highestKnownNumber, refetchCandidates, unknownRelationTargets, upsertQuestion, type QuestionInput } from '../../src/store/questions.ts';
+import { IDENTITY_FIELDS, SHARED_FIELDS, TEXT_FIELDS } from '../../src/senate/fields.ts';
+import { contentHashes, getQuestion, highestKnownNumber, refetchCandidates, unknownRelationTargets, upsertQuestion } from '../../src/store/questions.ts';
 import { addToRun, cancelDeadInProcessRuns, createRun, finishRun, getRun } from '../../src/store/runs.ts';
 import { pgliteTestDb, pgTestDb, type TestDb } from '../helpers/db.ts';
+import { answered, question } from '../helpers/questions.ts';
 
-function question(overrides: Partial<QuestionInput> = {}): QuestionInput {
-  return {
-    id: '5-3820',
-    legislature: 5,
-    number: 3820,
-    author: { name: 'Bert Anciaux', party: 'sp.a' },
-    sentDate: '2011-11-28',
-    status: 'closed',
-    answerDeadline: null,
-    originalLanguage: 'nl',
-    events: [
-      { date: '2011-11-28', type: 'sent', label: 'Verzending vraag' },
-      { date: '2011-12-07', type: 'closed', label: 'Dossier gesloten' },
-    ],
-    relations: [{ kind: 'reintroduced_as', target: '5-4712', targetType: 'written_question', label: 'Heringediend als' }],
-    answerDate: null,
-    texts: {
-      fr: {
-        title: 'Question écrite n° 5-3820',
-        addressee: 'au ministre de la Justice',
-        subject: 'Prisons belges - Surpopulation - Quotas',
-        keywords: ['établissement pénitentiaire', 'détenu'],
-        questionText: 'Lors de récents conflits…\n\nVoici mes questions.',
-        answer: null,
-        repairs: 0,
-        unknownLabels: [],
+describe('contentHashes', () => {
+  it('keeps the hashes records were stored with (a changed hash would rewrite every stored question)', () => {
+    // Computed with the hash functions as they were before the field table (main at 4600149).
+    expect(contentHashes(question())).toEqual({
+      shared: '9b2502ca7d513abe3c338f8da137c1ba6faa6629f67654f5dec1be7876249ec7',
+      texts: {
+        fr: 'f74d1d448f49715499e494073b257857fcdf09c45cc87123bd207451c47387c7',
+        nl: 'c7f9c2aefc5e7d12ce3029d5deb2ffa21caecdecee96931a5984967791cce7a3',
       },
-      nl: {
-        title: 'Schriftelijke vraag nr. 5-3820',
-        addressee: 'aan de minister van Justitie',
-        subject: 'Belgische gevangenissen - Overbezetting - Quota',
-        keywords: ['strafgevangenis', 'gedetineerde'],
-        questionText: 'Naar aanleiding van…\n\nHierover de volgende vragen:',
-        answer: null,
-        repairs: 1,
-        unknownLabels: [],
-      },
-    },
-    conflicts: [],
-    ...overrides,
-  };
-}
-
-const answered = (): QuestionInput => {
-  const q = question({ id: '5-4712', number: 4712, status: 'answered', answerDate: '2012-05-07', relations: [
-    { kind: 'reintroduction_of', target: '5-3820', targetType: 'written_question', label: 'Herindiening van' },
-    { kind: 'requalified_as', target: null, targetType: null, label: 'Requalifiée en' },
-  ] });
-  q.events = [...q.events.slice(0, 1), { date: '2012-05-07', type: 'answered', label: 'Antwoord' }];
-  q.texts.nl!.answer = { date: '2012-05-07', text: 'Aantal\t2011\nBrussel\t12', html: '<table><tr><td>Aantal</td><td>2011</td></tr></table>' };
-  return q;
-};
+    });
+  });
+});
 
 describe.each([
   ['PostgreSQL', pgTestDb],
@@ -78,6 +40,19 @@ describe.each([
     expect(goneSince).toBeNull();
     expect(deadlineEstimated).toBe(false);
     expect(lastChangedAt?.getTime()).toBe(lastFetchedAt?.getTime());
+  });
+
+  it('has every column the field table names', async () => {
+    const columns = async (table: string) => {
+      const { rows } = await t.db.query<{ column_name: string }>(
+        'SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1',
+        [table],
+      );
+      return rows.map((r) => r.column_name);
+    };
+    const named = (fields: object) => Object.values(fields).flatMap((f: { storage: { columns?: { name: string }[] } }) => f.storage.columns?.map((c) => c.name) ?? []);
+    expect(await columns('questions')).toEqual(expect.arrayContaining([...named(IDENTITY_FIELDS), ...named(SHARED_FIELDS)]));
+    expect(await columns('question_texts')).toEqual(expect.arrayContaining(named(TEXT_FIELDS)));
   });
 
   it('answers unchanged for the same record, and changed when a field differs', async () => {

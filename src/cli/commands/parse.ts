@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, userAgent } from '../../../config/index.ts';
+import { pageJson } from '../../senate/fields.ts';
 import type { Lang } from '../../senate/question-record.ts';
 import { parseQuestionPage } from '../../senate/question-page.ts';
 import { parseQuestionUrl } from '../../senate/urls.ts';
@@ -61,29 +62,8 @@ export function register(program: Command): void {
       const expectedId = isUrl(target) ? parseQuestionUrl(target)?.id : undefined;
       const result = parseQuestionPage({ body, contentType, lang, ...(expectedId ? { expectedId } : {}) });
       if (!result.ok) throw new WorkFailedError(`${target} is not a question page (${result.reason}): ${result.message}`);
-      const p = result.page;
-      // Documented order and names (docs/parse-output.md).
-      const out = {
-        id: p.id,
-        legislature: p.legislature,
-        number: p.number,
-        lang: p.lang,
-        title: p.title,
-        author: { name: p.author.name, party: p.author.party },
-        sentDate: p.sentDate,
-        addressee: p.addressee,
-        subject: p.subject,
-        keywords: p.keywords,
-        events: p.events.map((e) => ({ date: e.date, type: e.type, label: e.label })),
-        answerDeadline: p.answerDeadline,
-        relations: p.relations.map((r) => ({ kind: r.kind, target: r.target, targetType: r.targetType, label: r.label })),
-        originalLanguage: p.originalLanguage,
-        questionText: p.questionText,
-        answer: p.answer ? { date: p.answer.date, text: p.answer.text, html: p.answer.html } : null,
-        status: p.status,
-        repairs: p.repairs,
-        unknownLabels: p.unknownLabels,
-      };
+      // Documented order and names (docs/parse-output.md), from the field table.
+      const out = pageJson(result.page);
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     });
 }
