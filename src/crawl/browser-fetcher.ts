@@ -22,6 +22,7 @@ import type { Browser, BrowserContext, BrowserServer, CDPSession } from 'playwri
 import { userAgent, type Config } from '../../config/index.ts';
 import { coerceError } from '../util/errors.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
+import { isProcessAlive } from '../util/process.ts';
 import {
   BodyTooLargeError,
   FetchTimeoutError,
@@ -220,7 +221,7 @@ class BrowserFetcherImpl implements BrowserFetcher {
     await gen.browser.close().catch((err: unknown) => this.log.warn({ err: coerceError(err) }, 'disconnecting from chromium failed'));
     await gen.server.close().catch((err: unknown) => this.log.warn({ err: coerceError(err) }, 'closing chromium failed'));
     // close() waits for Chromium to exit; kill() is the fallback for a wedged one.
-    if (gen.pid !== null && isAlive(gen.pid)) await gen.server.kill().catch(() => undefined);
+    if (gen.pid !== null && isProcessAlive(gen.pid)) await gen.server.kill().catch(() => undefined);
   }
 
   private async shutdown(): Promise<void> {
@@ -377,13 +378,4 @@ export function mapBrowserError(err: unknown, url: string): Error {
   if (code === 'ERR_CONNECTION_TIMED_OUT') return new FetchTimeoutError(url, 'connect', { cause: e });
   if (code === 'ERR_TIMED_OUT') return new FetchTimeoutError(url, 'total', { cause: e });
   return new NetworkError(url, code, { cause: e });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
