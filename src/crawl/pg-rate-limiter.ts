@@ -2,7 +2,7 @@
  * The request budget shared through PostgreSQL, for processes that share a database but no
  * Redis (in-process crawls with DATABASE_URL): the Redis limiter's reserve-then-commit loop
  * (see rate-limit.ts) over src/store/rate-budget.ts. Two round trips per request, like Redis;
- * at a polite rate that is nothing. Does not own the database.
+ * at a polite rate that is nothing (one at rate 0, when no pause holds). Does not own the database.
  */
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../store/db.ts';
@@ -53,6 +53,8 @@ export class PgRateLimiter implements RateLimiter {
         await sleep(Math.min(slot.waitUs / 1000, MAX_SLEEP_MS), signal);
         continue;
       }
+      // Unlimited and not paused: nothing to space out, so no need to record the send.
+      if (intervalUs === 0 && slot.waitUs <= 0) return performance.now() - started;
       await sleep(slot.waitUs / 1000, signal);
       for (;;) {
         const verdict = await commitSend(this.opts.db, host, intervalUs, sender);

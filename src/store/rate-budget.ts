@@ -3,9 +3,9 @@
  * same GCRA as the Redis limiter (src/crawl/rate-limit.ts), one row per host, each step one
  * statement on the database's clock so that the hosts' clocks do not matter.
  *
- * The clock is read when the statement starts; a statement waiting for the row's lock (held
- * for one statement by another process) reads it a fraction of a millisecond early, which
- * only makes a reservation or a refusal more cautious.
+ * The clock is read when the statement starts, before it waits for the row's lock, so a send
+ * is recorded as early as that wait: the table is unlogged, so that a transaction holds the
+ * lock for a fraction of a millisecond and does not wait for a WAL flush.
  */
 import type { Queryable } from './db.ts';
 

@@ -69,7 +69,8 @@ describe('in-process crawls in two processes on one PostgreSQL database', () => 
 
   describe('when a crawl of the legislature being crawled is asked for', () => {
     it('refuses it at once, naming the running run, its pid and how to stop it (exit 1)', async () => {
-      const env = await setUp(5);
+      // Slow enough that it is still running when the second has started and answered (then it is stopped).
+      const env = await setUp(1);
       const first = cli(['crawl', '-l', '8'], env);
       await until('the first crawl to fetch questions', () => fake!.requests().some((r) => r.url.includes('SchriftelijkeVraag')));
       const second = await cli(['crawl', '-l', '8'], env).exited;

@@ -48,7 +48,7 @@ describe('the embedded database in a data directory', () => {
   beforeEach(async () => {
     fake = await startFakeSenate({ questions: { n: 40, legislature: 8, seed: 3 }, latencyMs: 50 });
     dataDir = mkdtempSync(path.join(tmpdir(), 'sq-lock-'));
-    env = { ...process.env, SENATE_BASE_URL: fake.url, DATA_DIR: dataDir, CRAWL_RATE_PER_SEC: '4', LOG_LEVEL: 'warn' };
+    env = { ...process.env, SENATE_BASE_URL: fake.url, DATA_DIR: dataDir, CRAWL_RATE_PER_SEC: '2', LOG_LEVEL: 'warn' };
     delete env.DATABASE_URL;
     delete env.REDIS_URL;
   });
