@@ -10,12 +10,19 @@ export interface AppContext {
   db: Db;
 }
 
+/**
+ * How long a command waits for another process to let go of the embedded database before it
+ * is refused (exit 1, naming the holder): enough for a `show` or `runs` to finish.
+ */
+export const LOCK_WAIT_MS = 10_000;
+
 export async function openStore(config: Config, logger: Logger): Promise<Db> {
   const db = await openDb({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
     logger,
+    lockWaitMs: LOCK_WAIT_MS,
   });
   try {
     const { applied } = await migrate(db);

@@ -23,6 +23,7 @@ import { userAgent, type Config } from '../../config/index.ts';
 import { coerceError } from '../util/errors.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
 import { BodyTooLargeError, FetchTimeoutError, HttpStatusError, NetworkError, TruncatedBodyError } from './errors.ts';
+import { isProcessAlive } from '../util/process.ts';
 import { once, type FetchRequest, type FetchResponse, type Fetcher } from './fetcher.ts';
 import { finalResponse, flattenHeaders, isRedirect, redirectTarget } from './response.ts';
 
@@ -211,7 +212,7 @@ class BrowserFetcherImpl implements BrowserFetcher {
     await gen.browser.close().catch((err: unknown) => this.log.warn({ err: coerceError(err) }, 'disconnecting from chromium failed'));
     await gen.server.close().catch((err: unknown) => this.log.warn({ err: coerceError(err) }, 'closing chromium failed'));
     // close() waits for Chromium to exit; kill() is the fallback for a wedged one.
-    if (gen.pid !== null && isAlive(gen.pid)) await gen.server.kill().catch(() => undefined);
+    if (gen.pid !== null && isProcessAlive(gen.pid)) await gen.server.kill().catch(() => undefined);
   }
 
   private async shutdown(): Promise<void> {
@@ -350,13 +351,4 @@ export function mapBrowserError(err: unknown, url: string): Error {
   if (code === 'ERR_CONNECTION_TIMED_OUT') return new FetchTimeoutError(url, 'connect', { cause: e });
   if (code === 'ERR_TIMED_OUT') return new FetchTimeoutError(url, 'total', { cause: e });
   return new NetworkError(url, code, { cause: e });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

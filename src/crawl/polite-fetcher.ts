@@ -13,6 +13,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/index.ts';
+import type { Db } from '../store/db.ts';
 import { coerceError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import { LocalCircuitBreaker, RedisCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
@@ -26,6 +27,7 @@ import {
   retryAfterMs,
 } from './errors.ts';
 import { once, type FetchRequest, type FetchResponse, type Fetcher } from './fetcher.ts';
+import { PgRateLimiter } from './pg-rate-limiter.ts';
 import { LocalRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { RobotsChecker } from './robots.ts';
 import { createTransport } from './transport.ts';
@@ -39,6 +41,12 @@ export interface PoliteFetcherOptions {
   config: PoliteFetcherConfig;
   /** Shared fleet state (rate budget, pause, circuit, robots cache). Null/absent: in-process state only. Not closed by us. */
   redis?: Redis | null;
+  /**
+   * Without Redis, a PostgreSQL database shared with other processes carries the rate budget
+   * and its pauses (PgRateLimiter), so that crawls in several processes stay within one
+   * budget. The embedded database (one process) keeps the in-process limiter. Not closed by us.
+   */
+  db?: Db | null;
   logger: Logger;
   /** One-attempt transport. Default: `createTransport(config)`. The polite fetcher owns it and closes it. */
   transport?: Fetcher;
@@ -110,7 +118,12 @@ class PoliteFetcherImpl implements PoliteFetcher {
     const prefix = opts.keyPrefix ?? `${config.queuePrefix}:crawl:`;
     this.transport = opts.transport ?? createTransport(config, opts.logger);
     this.limiter =
-      opts.limiter ?? (redis ? new RedisRateLimiter({ redis, ratePerSec: config.crawlRatePerSec, keyPrefix: prefix }) : new LocalRateLimiter({ ratePerSec: config.crawlRatePerSec }));
+      opts.limiter ??
+      (redis
+        ? new RedisRateLimiter({ redis, ratePerSec: config.crawlRatePerSec, keyPrefix: prefix })
+        : opts.db?.kind === 'pg'
+          ? new PgRateLimiter({ db: opts.db, ratePerSec: config.crawlRatePerSec })
+          : new LocalRateLimiter({ ratePerSec: config.crawlRatePerSec }));
     this.breaker = opts.breaker ?? (redis ? new RedisCircuitBreaker(redis, prefix, opts.circuit) : new LocalCircuitBreaker(opts.circuit));
     this.robots =
       opts.robots?.enabled === false

@@ -9,6 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../util/logger.ts';
 import { coerceError } from '../util/errors.ts';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 
 export interface QueryResult<R> {
   rows: R[];
@@ -38,8 +39,13 @@ pg.types.setTypeParser(OID_DATE, (v: string) => v);
 export interface OpenDbOptions {
   /** postgres:// URL; unset → PGlite in `dataDir`. */
   databaseUrl?: string | undefined;
-  /** Directory of the embedded database; `memory://` for a throwaway one. */
+  /**
+   * Directory of the embedded database; `memory://` for a throwaway one. A directory is locked
+   * for this process until close() (see data-dir-lock.ts): another process gets DataDirBusyError.
+   */
   dataDir?: string;
+  /** How long to wait for another process to let go of the embedded database, ms. Default 0: refuse at once. */
+  lockWaitMs?: number;
   /** PostgreSQL schema to work in (tests isolate themselves this way). */
   schema?: string;
   poolSize?: number;
@@ -68,7 +74,14 @@ async function openPg(url: string, opts: OpenDbOptions): Promise<Db> {
     ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
   });
   pool.on('error', (err) => opts.logger?.warn({ err }, 'idle PostgreSQL client failed'));
-  if (opts.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(opts.schema)}`);
+  if (opts.schema) {
+    try {
+      await ensureSchema(pool, opts.schema);
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      throw e;
+    }
+  }
   let closing: Promise<void> | null = null;
   const db: Db = {
     kind: 'pg',
@@ -110,28 +123,80 @@ async function openPg(url: string, opts: OpenDbOptions): Promise<Db> {
   return db;
 }
 
+/**
+ * The advisory lock key of a schema's migrations (and of its creation). Keyed on the name so
+ * that isolated schemas do not wait on each other.
+ */
+export function migrationLockSql(schemaExpr: string): string {
+  return `SELECT pg_advisory_xact_lock(hashtext('senate-questions:migrate:' || ${schemaExpr})::bigint)`;
+}
+
+/**
+ * Creates the schema if it is missing, under the migration's advisory lock: two processes
+ * running CREATE SCHEMA IF NOT EXISTS at once can both find it missing, and one then fails on
+ * pg_namespace's unique index. An existing schema needs no lock and no CREATE privilege.
+ */
+async function ensureSchema(pool: pg.Pool, schema: string): Promise<void> {
+  const exists = await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+  if ((exists.rowCount ?? 0) > 0) return;
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(migrationLockSql('$1::text'), [schema]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
 async function openPglite(dataDir: string, opts: OpenDbOptions): Promise<Db> {
   const { PGlite, types } = await import('@electric-sql/pglite');
   const inMemory = dataDir.startsWith('memory://');
   const dir = inMemory ? dataDir : path.resolve(dataDir, 'pglite');
-  if (!inMemory) mkdirSync(dir, { recursive: true });
+  // Lost only if another host took a lock it judged stale, or the file was removed: stop writing.
+  let lost: Error | null = null;
+  const lock: DataDirLock | null = inMemory
+    ? null
+    : await lockDataDir(dataDir, {
+        waitMs: opts.lockWaitMs ?? 0,
+        ...(opts.logger ? { logger: opts.logger } : {}),
+        onLost: (err) => {
+          lost = err;
+        },
+      });
   let lite: InstanceType<typeof PGlite>;
   try {
-    lite = await PGlite.create(dir, {
-      parsers: {
-        [types.INT8]: (v: string) => Number(v),
-        [types.DATE]: (v: string) => v,
-      },
-    });
+    if (!inMemory) mkdirSync(dir, { recursive: true });
+    try {
+      lite = await PGlite.create(dir, {
+        parsers: {
+          [types.INT8]: (v: string) => Number(v),
+          [types.DATE]: (v: string) => v,
+        },
+      });
+    } catch (e) {
+      throw new Error(`cannot open the embedded database in ${dir}: ${coerceError(e).message}`, { cause: coerceError(e) });
+    }
+    if (opts.schema) {
+      try {
+        await lite.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(opts.schema)}; SET search_path TO ${quoteIdent(opts.schema)}`);
+      } catch (e) {
+        await lite.close().catch(() => undefined);
+        throw e;
+      }
+    }
   } catch (e) {
-    throw new Error(`cannot open the embedded database in ${dir} (is another senate-questions process using it?)`, { cause: coerceError(e) });
-  }
-  if (opts.schema) {
-    await lite.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(opts.schema)}; SET search_path TO ${quoteIdent(opts.schema)}`);
+    await lock?.release().catch(() => undefined);
+    throw e;
   }
   // PGlite is one connection: serialise transactions with plain queries so they never interleave.
   let chain: Promise<unknown> = Promise.resolve();
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const fn = () => (lost ? Promise.reject(lost) : work());
     const next = chain.then(fn, fn);
     chain = next.catch(() => undefined);
     return next;
@@ -166,7 +231,14 @@ async function openPglite(dataDir: string, opts: OpenDbOptions): Promise<Db> {
       ) as Promise<T>;
     },
     close() {
-      closing ??= chain.then(() => lite.close());
+      closing ??= (async () => {
+        try {
+          await chain;
+          await lite.close();
+        } finally {
+          await lock?.release();
+        }
+      })();
       return closing;
     },
   };

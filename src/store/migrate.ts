@@ -2,13 +2,15 @@
  * Numbered, append-only SQL migrations (`migrations/NNNN_name.sql`), applied in one
  * transaction under an advisory lock and recorded in a ledger table. Running them twice, or
  * from two processes at once, is harmless: the second waits for the lock, then finds nothing
- * to do. A migration that was edited after it was applied is refused (its checksum differs).
+ * to do. A migration that was edited after it was applied is refused (its checksum differs),
+ * and so is a database that holds a migration this release does not know (a newer release
+ * migrated it): SchemaTooNewError, and every command that opens the store stops on it (exit 1).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Db } from './db.ts';
+import { migrationLockSql, type Db } from './db.ts';
 
 export interface Migration {
   version: number;
@@ -34,6 +36,25 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   });
 }
 
+/** The database was migrated by a release that knows migrations this one does not. */
+export class SchemaTooNewError extends Error {
+  override readonly name = 'SchemaTooNewError';
+  constructor(
+    /** the highest version in the database's ledger */
+    readonly databaseVersion: number,
+    /** the highest version this release knows */
+    readonly knownVersion: number,
+    /** versions in the ledger that this release does not have */
+    readonly unknown: readonly number[],
+  ) {
+    super(
+      databaseVersion > knownVersion
+        ? `the database was migrated by a newer senate-questions (schema version ${databaseVersion}, this release knows up to ${knownVersion}): upgrade senate-questions`
+        : `the database holds migration(s) ${unknown.join(', ')} that this senate-questions does not know (it knows up to ${knownVersion}): run the release that migrated it`,
+    );
+  }
+}
+
 export interface MigrateResult {
   applied: number[];
   current: number;
@@ -42,8 +63,9 @@ export interface MigrateResult {
 /** Applies every pending migration. Returns the versions applied by this call. */
 export async function migrate(db: Db, migrations = loadMigrations()): Promise<MigrateResult> {
   return db.transaction(async (tx) => {
-    // The lock key is per schema, so isolated test schemas do not wait on each other.
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('senate-questions:migrate:' || current_schema())::bigint)`);
+    // The lock key is per schema, so isolated test schemas do not wait on each other; it is the
+    // key openDb creates a missing schema under.
+    await tx.query(migrationLockSql(`coalesce(current_schema(), '')`));
     await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version    integer PRIMARY KEY,
       name       text NOT NULL,
@@ -52,6 +74,10 @@ export async function migrate(db: Db, migrations = loadMigrations()): Promise<Mi
     )`);
     const { rows } = await tx.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations');
     const done = new Map(rows.map((r) => [r.version, r.checksum]));
+    const current = Math.max(0, ...migrations.map((m) => m.version));
+    const known = new Set(migrations.map((m) => m.version));
+    const unknown = [...done.keys()].filter((v) => !known.has(v)).sort((a, b) => a - b);
+    if (unknown.length > 0) throw new SchemaTooNewError(Math.max(...done.keys()), current, unknown);
     const applied: number[] = [];
     for (const m of migrations) {
       const have = done.get(m.version);
@@ -63,7 +89,6 @@ export async function migrate(db: Db, migrations = loadMigrations()): Promise<Mi
       await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [m.version, m.name, m.checksum]);
       applied.push(m.version);
     }
-    const current = Math.max(0, ...migrations.map((m) => m.version));
     return { applied, current };
   });
 }

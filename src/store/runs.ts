@@ -1,5 +1,5 @@
 /** crawl_runs: one row per run, with its counts and outcome. Counters are added atomically by any worker. */
-import type { Queryable } from './db.ts';
+import type { Db, Queryable } from './db.ts';
 
 export type RunKind = 'crawl' | 'recrawl' | 'reparse';
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled';
@@ -112,24 +112,89 @@ function runFromRow(r: Record<string, unknown>): CrawlRun {
 /**
  * In-process runs whose process is gone (killed before it could close the run) are marked
  * cancelled, so that `runs` and monitoring never show a dead run as running. Only runs of
- * this host are judged: a pid means nothing elsewhere.
+ * this host are judged: a pid means nothing elsewhere. With `exclusive` (the embedded
+ * database, locked to this process), an in-process run of any other process is dead, whatever
+ * its host.
  */
-export async function cancelDeadInProcessRuns(db: Queryable, host: string, isAlive: (pid: number) => boolean): Promise<number[]> {
-  const { rows } = await db.query<{ id: number; pid: number }>(
-    `SELECT id, (options->>'pid')::int AS pid FROM crawl_runs
-      WHERE status = 'running' AND options->>'runner' = 'in-process' AND options->>'host' = $1`,
-    [host],
+export async function cancelDeadInProcessRuns(
+  db: Queryable,
+  host: string,
+  isAlive: (pid: number) => boolean,
+  opts: { exclusive?: boolean } = {},
+): Promise<number[]> {
+  const { rows } = await db.query<{ id: number; pid: number; host: string }>(
+    `SELECT id, (options->>'pid')::int AS pid, options->>'host' AS host FROM crawl_runs
+      WHERE status = 'running' AND options->>'runner' = 'in-process' AND (options->>'host' = $1 OR $2::boolean)`,
+    [host, Boolean(opts.exclusive)],
   );
-  const dead = rows.filter((r) => !isAlive(r.pid)).map((r) => r.id);
+  const dead = rows.filter((r) => (opts.exclusive ? r.host !== host || r.pid !== process.pid : !isAlive(r.pid))).map((r) => r.id);
   for (const id of dead) await finishRun(db, id, 'cancelled', 'its process ended without closing the run');
   return dead;
 }
 
-export function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** A crawl run that is running, and who runs it. */
+export interface RunningCrawl {
+  run: CrawlRun;
+  runner: 'in-process' | 'bullmq';
+  /** the host and pid of an in-process run */
+  host: string | null;
+  pid: number | null;
+}
+
+export type CrawlAdmission = { admitted: true; runId: number } | { admitted: false; running: RunningCrawl };
+
+export interface CrawlRunSpec {
+  mode: 'incremental' | 'full';
+  legislatures: number[];
+  options: Record<string, unknown>;
+  /** the run's first jobs (given its id), written to its ledger with the run */
+  jobs: (runId: number) => readonly { key: string; kind: string; data: unknown }[];
+}
+
+/**
+ * Starts a crawl run unless a live crawl run of an overlapping legislature is running, which
+ * is returned instead. Atomic: under a per-schema advisory lock, two crawls asked for at the
+ * same instant cannot both start. Live means running, and for a fleet run also having
+ * unfinished jobs in its ledger; an in-process run is live while its process is (cancel the
+ * dead ones first: cancelDeadInProcessRuns). The run's first jobs go into its ledger in the
+ * same transaction, so a fleet run is never seen without jobs; queueing them afterwards
+ * (registerJobs) finds them registered and unfinished, and queues them.
+ */
+export async function admitCrawlRun(db: Db, spec: CrawlRunSpec): Promise<CrawlAdmission> {
+  return db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('senate-questions:admit-crawl:' || coalesce(current_schema(), ''))::bigint)`);
+    const { rows: [live] } = await tx.query<{ id: number; runner: string | null; host: string | null; pid: number | null }>(
+      `SELECT r.id, r.options->>'runner' AS runner, r.options->>'host' AS host, (r.options->>'pid')::int AS pid
+         FROM crawl_runs r
+        WHERE r.status = 'running' AND r.kind = 'crawl' AND r.legislatures && $1::int[]
+          AND (r.options->>'runner' = 'in-process'
+               OR EXISTS (SELECT 1 FROM run_jobs j WHERE j.run_id = r.id AND j.finished_at IS NULL))
+        ORDER BY r.id
+        LIMIT 1`,
+      [spec.legislatures],
+    );
+    if (live) {
+      const run = (await getRun(tx, live.id))!;
+      const inProcess = live.runner === 'in-process';
+      return { admitted: false, running: { run, runner: inProcess ? 'in-process' : 'bullmq', host: inProcess ? live.host : null, pid: inProcess ? live.pid : null } };
+    }
+    const { rows } = await tx.query<{ id: number }>(
+      `INSERT INTO crawl_runs (kind, mode, legislatures, options) VALUES ('crawl', $1, $2::int[], $3::jsonb) RETURNING id`,
+      [spec.mode, spec.legislatures, JSON.stringify(spec.options)],
+    );
+    const runId = rows[0]!.id;
+    const jobs = spec.jobs(runId);
+    if (jobs.length > 0) {
+      await tx.query(
+        `WITH j AS (
+           INSERT INTO run_jobs (run_id, key, kind, data)
+           SELECT $1, k, kind, d FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS s(k, kind, d)
+           ON CONFLICT (run_id, key) DO NOTHING RETURNING 1
+         )
+         UPDATE crawl_runs SET jobs_total = (SELECT count(*) FROM j) WHERE id = $1`,
+        [runId, jobs.map((j) => j.key), jobs.map((j) => j.kind), jobs.map((j) => JSON.stringify(j.data))],
+      );
+    }
+    return { admitted: true, runId };
+  });
 }

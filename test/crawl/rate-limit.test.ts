@@ -1,22 +1,45 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PgRateLimiter } from '../../src/crawl/pg-rate-limiter.ts';
 import { LocalRateLimiter, RedisRateLimiter, intervalMs, runScript, type RateLimiter } from '../../src/crawl/rate-limit.ts';
+import { openDb, type Db } from '../../src/store/db.ts';
+import { pgTestDb, type TestDb } from '../helpers/db.ts';
 import { maxInWindow } from './test-server.ts';
 
 let redis: Redis;
+let pg: TestDb;
+let pgDb: Db;
 
-beforeAll(() => {
+beforeAll(async () => {
   redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: false, maxRetriesPerRequest: 1 });
+  pg = await pgTestDb();
+  // Its own pool, large enough that callers do not queue for a connection.
+  pgDb = await openDb({ databaseUrl: pg.url, schema: pg.schema, poolSize: 10 });
 });
 
 afterAll(async () => {
   await redis.quit();
+  await pgDb.close();
+  await pg.drop();
 });
+
+/** A limiter whose hosts are its own (a fresh budget), on a store shared with other tests. */
+function ownHosts(limiter: RateLimiter): RateLimiter {
+  const id = randomUUID();
+  const h = (host: string) => `${id}/${host}`;
+  return {
+    acquire: (o) => limiter.acquire({ ...o, host: h(o.host) }),
+    pauseUntil: (host, untilMs) => limiter.pauseUntil(h(host), untilMs),
+    pausedUntil: (host) => limiter.pausedUntil(h(host)),
+    close: () => limiter.close(),
+  };
+}
 
 const variants: [string, (rate: number) => RateLimiter][] = [
   ['LocalRateLimiter', (rate) => new LocalRateLimiter({ ratePerSec: rate })],
   ['RedisRateLimiter', (rate) => new RedisRateLimiter({ redis, ratePerSec: rate, keyPrefix: `test-${randomUUID()}:` })],
+  ['PgRateLimiter', (rate) => ownHosts(new PgRateLimiter({ db: pgDb, ratePerSec: rate }))],
 ];
 
 describe('intervalMs', () => {

@@ -1,11 +1,10 @@
-import { hostname } from 'node:os';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../../config/index.ts';
-import { startCrawlRun } from '../../../jobs/start-run.ts';
+import { startCrawlRun, startOrJoinCrawlRun, describeRunning } from '../../../jobs/start-run.ts';
 import { bullEnqueue, createQueues, redisConnection } from '../../../workers/bullmq.ts';
 import { createInProcessRunner } from '../../../workers/in-process.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
-import { cancelDeadInProcessRuns, finishRun, processIsAlive } from '../../store/runs.ts';
+import { finishRun } from '../../store/runs.ts';
 import { UsageError, WorkFailedError } from '../../util/errors.ts';
 import { createLogger } from '../../util/logger.ts';
 import { openStore } from '../context.ts';
@@ -49,16 +48,15 @@ export function register(program: Command): void {
             await Promise.all(Object.values(queues).map((q) => q.close()));
             await connection.quit();
           });
-          runId = await startCrawlRun(db, bullEnqueue(db, queues), { legislatures, full: Boolean(opts.full) });
-          process.stdout.write(`run ${runId} queued for legislature(s) ${legislatures.join(', ')}; workers: senate-questions worker\n`);
+          const started = await startOrJoinCrawlRun(db, bullEnqueue(db, queues), { legislatures, full: Boolean(opts.full), join: Boolean(opts.wait) });
+          runId = started.runId;
+          process.stdout.write(started.joined ? `${describeRunning(started.joined)} is already running: following it instead of starting another\n` : `run ${runId} queued for legislature(s) ${legislatures.join(', ')}; workers: senate-questions worker\n`);
           if (!opts.wait) return;
         } else {
-          const fetcher = createPoliteFetcher({ config, logger });
+          const fetcher = createPoliteFetcher({ config, logger, db });
           cleanups.unshift(() => fetcher.close());
           const runner = createInProcessRunner({ config, db, fetcher, logger, concurrency: config.workerConcurrency });
           cleanups.unshift(() => runner.close());
-          const dead = await cancelDeadInProcessRuns(db, hostname(), processIsAlive);
-          if (dead.length > 0) logger.warn({ runs: dead }, 'marked runs of dead crawl processes as cancelled');
           runId = await startCrawlRun(db, (id, jobs) => runner.enqueue(id, jobs), { legislatures, full: Boolean(opts.full), runner: 'in-process' });
           // First SIGINT/SIGTERM: stop the jobs and close the embedded database cleanly; a second one forces.
           let interrupted = false;

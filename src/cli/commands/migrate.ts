@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../../config/index.ts';
 import { openDb } from '../../store/db.ts';
 import { migrate } from '../../store/migrate.ts';
+import { LOCK_WAIT_MS } from '../context.ts';
 
 export function register(program: Command): void {
   program
@@ -13,6 +14,7 @@ export function register(program: Command): void {
         databaseUrl: config.databaseUrl,
         dataDir: config.dataDir,
         ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+        lockWaitMs: LOCK_WAIT_MS,
       });
       try {
         const { applied, current } = await migrate(db);

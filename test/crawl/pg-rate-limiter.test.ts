@@ -1,0 +1,42 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { PgRateLimiter } from '../../src/crawl/pg-rate-limiter.ts';
+import { openDb, type Db } from '../../src/store/db.ts';
+import { pgTestDb, TEST_DATABASE_URL, type TestDb } from '../helpers/db.ts';
+import { maxInWindow } from './test-server.ts';
+
+describe('PgRateLimiter', () => {
+  let t: TestDb | null = null;
+  let other: Db | null = null;
+  afterEach(async () => {
+    await other?.close();
+    await t?.drop();
+    t = other = null;
+  });
+
+  /** Two limiters on two connection pools of one schema: two processes sharing a database. */
+  async function twoProcesses(ratePerSec: number): Promise<[PgRateLimiter, PgRateLimiter]> {
+    t = await pgTestDb();
+    other = await openDb({ databaseUrl: TEST_DATABASE_URL, schema: t.schema, poolSize: 4 });
+    return [new PgRateLimiter({ db: t.db, ratePerSec }), new PgRateLimiter({ db: other, ratePerSec })];
+  }
+
+  describe('when two processes share a database', () => {
+    it('shares one budget between them', async () => {
+      const [a, b] = await twoProcesses(10);
+      const times: number[] = [];
+      await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).acquire({ host: 'h' }).then(() => times.push(performance.now()))));
+      expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(11);
+      expect(maxInWindow(times, 500)).toBeLessThanOrEqual(6);
+      expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(1_800);
+    });
+
+    it('shares a pause (Retry-After) set by either', async () => {
+      const [a, b] = await twoProcesses(0);
+      const until = Date.now() + 400;
+      await a.pauseUntil('h', until);
+      expect(await b.pausedUntil('h')).toBeGreaterThan(Date.now());
+      await b.acquire({ host: 'h' });
+      expect(Date.now()).toBeGreaterThanOrEqual(until - 5);
+    });
+  });
+});
