@@ -1,21 +1,14 @@
-import type { Command } from 'commander';
+/** `senate-questions runs`: the most recent runs with their counts and outcome. */
 import { getRun } from '../../store/runs.ts';
-import { wholeNumber } from '../options.ts';
 import { withApp } from '../context.ts';
+import type { Io } from '../io.ts';
 import { summaryLine } from '../progress.ts';
 
-export function register(program: Command): void {
-  program
-    .command('runs')
-    .description('List the most recent runs with their counts and outcome')
-    .option('-n, --limit <n>', 'how many (default 10)', wholeNumber('--limit'))
-    .option('--json', 'print the runs as JSON')
-    .action(async (opts: { limit?: number; json?: boolean }) => {
-      await withApp(async ({ db }) => {
-        const { rows } = await db.query<{ id: number }>('SELECT id FROM crawl_runs ORDER BY id DESC LIMIT $1', [opts.limit ?? 10]);
-        const runs = [];
-        for (const r of rows) runs.push((await getRun(db, r.id))!);
-        process.stdout.write(opts.json ? `${JSON.stringify(runs, null, 2)}\n` : runs.map((r) => `${summaryLine(r)}\n`).join(''));
-      });
-    });
+export async function runs(opts: { limit?: number; json?: boolean }, io: Io): Promise<void> {
+  await withApp(io, async ({ db }) => {
+    const { rows } = await db.query<{ id: number }>('SELECT id FROM crawl_runs ORDER BY id DESC LIMIT $1', [opts.limit ?? 10]);
+    const runs = [];
+    for (const r of rows) runs.push((await getRun(db, r.id))!);
+    io.stdout.write(opts.json ? `${JSON.stringify(runs, null, 2)}\n` : runs.map((r) => `${summaryLine(r)}\n`).join(''));
+  });
 }
