@@ -5,7 +5,7 @@
  *   e2e          child processes (CLI, workers, the compiled bin) and Chromium
  * `npm test` runs all three. A new test file is integration unless listed in unit or e2e, so
  * it always runs somewhere. test/faults/** is the fault suite: `npm run test:faults`
- * (vitest.faults.config.ts), never part of `npm test`.
+ * (vitest.faults.config.ts, with its own harness), never part of `npm test`.
  */
 import { defineConfig } from 'vitest/config';
 
@@ -25,6 +25,7 @@ const UNIT = [
 
 const E2E = [
   'test/cli/compiled-bin.test.ts',
+  'test/cli/crawl-shared-db.test.ts',
   'test/cli/crawl-signals.test.ts',
   'test/cli/lazy-commands.test.ts',
   'test/crawl/browser-fetcher.test.ts',
@@ -35,7 +36,7 @@ const E2E = [
   'test/store/migrate.test.ts',
 ];
 
-export const FAULTS = ['test/faults/**/*.test.ts'];
+const FAULTS = ['test/faults/**/*.test.ts'];
 
 export default defineConfig({
   test: {
