@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx: no build step, so `npx senate-questions`
-// works right after `npm ci` and never runs stale compiled code.
+// Development entry: runs bin/senate-questions.ts from the TypeScript sources through tsx, so
+// tests and `npm run dev` never run stale compiled code. What ships is the compiled
+// dist/bin/senate-questions.js (`npm run build`), with no tsx.
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv);
+await import('./senate-questions.ts');

@@ -1,8 +1,10 @@
 /** What every command that needs the database starts with: config, logger, a migrated Db. */
-import { loadConfig, type Config } from '../../config/index.ts';
+import type { Config } from '../../config/index.ts';
 import { openDb, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
 import { createLogger, type Logger } from '../util/logger.ts';
+import { configFor } from './config.ts';
+import type { Io } from './io.ts';
 
 export interface AppContext {
   config: Config;
@@ -16,14 +18,18 @@ export interface AppContext {
  */
 export const LOCK_WAIT_MS = 10_000;
 
-export async function openStore(config: Config, logger: Logger): Promise<Db> {
-  const db = await openDb({
+export function openDbFor(config: Config, logger?: Logger): Promise<Db> {
+  return openDb({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
-    logger,
+    ...(logger ? { logger } : {}),
     lockWaitMs: LOCK_WAIT_MS,
   });
+}
+
+export async function openStore(config: Config, logger: Logger): Promise<Db> {
+  const db = await openDbFor(config, logger);
   try {
     const { applied } = await migrate(db);
     if (applied.length > 0) logger.info({ applied }, 'applied migrations');
@@ -34,8 +40,8 @@ export async function openStore(config: Config, logger: Logger): Promise<Db> {
   return db;
 }
 
-export async function withApp<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const config = loadConfig();
+export async function withApp<T>(io: Io, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const config = configFor(io);
   const logger = createLogger(config.logLevel);
   const db = await openStore(config, logger);
   try {

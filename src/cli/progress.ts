@@ -4,6 +4,7 @@
  */
 import type { Db } from '../store/db.ts';
 import { getRun, type CrawlRun } from '../store/runs.ts';
+import type { Output } from './io.ts';
 
 export function summaryLine(run: CrawlRun): string {
   const secs = ((run.durationMs ?? Date.now() - run.startedAt.getTime()) / 1000).toFixed(1);
@@ -28,7 +29,8 @@ function bar(done: number, total: number, width = 30): string {
 }
 
 export interface WatchOptions {
-  out?: NodeJS.WriteStream;
+  /** Default: stderr. */
+  out?: Output;
   intervalMs?: number;
   /** plain line every this many ms when not on a terminal */
   plainEveryMs?: number;

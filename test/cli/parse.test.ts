@@ -1,17 +1,15 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../fixtures/corpus.ts';
-import { encodePage, renderPage, sampleToBlocks } from '../fake-senate/markup.ts';
-import { readFileSync } from 'node:fs';
 import { SAMPLES_DIR } from '../fixtures/corpus.ts';
+import { encodePage, renderPage, sampleToBlocks } from '../fake-senate/markup.ts';
+import { runCli } from './run-cli.ts';
 
 let dir: string;
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/senate-questions.js'), 'parse', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 60_000 });
+// File names are relative to the command's working directory, as on a shell.
+const run = (...args: string[]) => runCli(['parse', ...args], { cwd: dir });
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'parse-cli-'));
@@ -23,9 +21,9 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('senate-questions parse', () => {
-  it('prints the record as JSON with the documented field names (exit 0)', () => {
-    const r = run('5-4712-fr.html');
-    expect(r.status).toBe(0);
+  it('prints the record as JSON with the documented field names (exit 0)', async () => {
+    const r = await run('5-4712-fr.html');
+    expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(Object.keys(json)).toEqual([
       'id', 'legislature', 'number', 'lang', 'title', 'author', 'sentDate', 'addressee', 'subject', 'keywords', 'events',
@@ -42,23 +40,31 @@ describe('senate-questions parse', () => {
     expect((json.events as unknown[])[2]).toEqual({ date: '2013-12-13', type: 'requalified', label: 'Requalification' });
   });
 
-  it('takes the language from --lang when the file name has none', () => {
-    expect(run('page.html', '--lang', 'fr').status).toBe(0);
+  it('takes the language from --lang when the file name has none', async () => {
+    const r = await run('page.html', '--lang', 'fr');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ id: '5-4712', lang: 'fr' });
   });
 
-  it('is a usage error (exit 2) when the language cannot be told', () => {
-    const r = run('page.html');
-    expect(r.status).toBe(2);
+  it('is a usage error (exit 2) when the language cannot be told', async () => {
+    const r = await run('page.html');
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--lang fr\|nl/);
   });
 
-  it('is a usage error (exit 2) on a bad --lang', () => {
-    expect(run('page.html', '--lang', 'de').status).toBe(2);
+  it('is a usage error (exit 2) on a bad --lang', async () => {
+    expect((await run('page.html', '--lang', 'de')).code).toBe(2);
   });
 
-  it('fails (exit 1) with the reason when the page is not a question', () => {
-    const r = run('error-nl.html');
-    expect(r.status).toBe(1);
+  it('is a usage error (exit 2) when the file cannot be read', async () => {
+    const r = await run('missing-fr.html');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot read missing-fr\.html/);
+  });
+
+  it('fails (exit 1) with the reason when the page is not a question', async () => {
+    const r = await run('error-nl.html');
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/not a question page \(error_page\)/);
     expect(r.stdout).toBe('');
   });
@@ -75,13 +81,9 @@ describe('senate-questions parse', () => {
     const { port } = server.address() as { port: number };
     try {
       const url = `http://127.0.0.1:${port}/www/?MIval=/Vragen/SchriftelijkeVraag&LEG=5&NR=4712&LANG=fr`;
-      // Async spawn: the server answers from this process while the CLI runs.
-      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/senate-questions.js'), 'parse', url], { cwd: dir, env: { ...process.env, CRAWLER_CONTACT: 'tests@example.org' } });
-      let stdout = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      expect(code).toBe(0);
-      expect(JSON.parse(stdout)).toMatchObject({ id: '5-4712', lang: 'fr' });
+      const r = await runCli(['parse', url], { cwd: dir, env: { CRAWLER_CONTACT: 'tests@example.org' } });
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ id: '5-4712', lang: 'fr' });
       expect(agents).toEqual(['senate-questions/0.1 (+tests@example.org)']);
     } finally {
       server.close();

@@ -1,11 +1,6 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, SETTINGS } from '../../config/index.ts';
-
-const run = promisify(execFile);
-const CLI = path.resolve('bin/senate-questions.js');
+import { runCli } from '../cli/run-cli.ts';
 
 describe('configuration', () => {
   it('gives the documented defaults when nothing is set', () => {
@@ -45,17 +40,18 @@ describe('configuration', () => {
 
   describe('when the CLI starts with a bad value', () => {
     it('exits 2 with a message naming the variable', async () => {
-      const err = await run('node', [CLI, 'migrate'], { env: { ...process.env, CRAWL_RATE_PER_SEC: 'abc' } }).catch((e: unknown) => e as { code: number; stderr: string });
-      expect(err).toMatchObject({ code: 2 });
-      expect((err as { stderr: string }).stderr).toContain('CRAWL_RATE_PER_SEC: must be a number (got "abc")');
+      const r = await runCli(['migrate'], { env: { CRAWL_RATE_PER_SEC: 'abc' } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('CRAWL_RATE_PER_SEC: must be a number (got "abc")');
     });
   });
 
   describe('when the CLI is used wrongly', () => {
     it('exits 2 for an unknown command and 0 for --help', async () => {
-      const bad = await run('node', [CLI, 'no-such-command']).catch((e: unknown) => e as { code: number });
-      expect(bad).toMatchObject({ code: 2 });
-      const help = await run('node', [CLI, 'migrate', '--help']);
+      const bad = await runCli(['no-such-command']);
+      expect(bad.code).toBe(2);
+      const help = await runCli(['migrate', '--help']);
+      expect(help.code).toBe(0);
       expect(help.stdout).toContain('Usage: senate-questions migrate');
     });
   });

@@ -31,7 +31,12 @@ function chromiumDescendants(): number[] {
   const ours = new Set([process.pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const r of rows) if (ours.has(r.ppid) && !ours.has(r.pid)) (ours.add(r.pid), (grew = true));
+    for (const r of rows) {
+      if (ours.has(r.ppid) && !ours.has(r.pid)) {
+        ours.add(r.pid);
+        grew = true;
+      }
+    }
   }
   return rows.filter((r) => ours.has(r.pid) && /chrom/i.test(r.comm) && !r.stat.startsWith('Z')).map((r) => r.pid);
 }

@@ -47,8 +47,6 @@ function polite(overrides: Partial<Config> = {}, opts: Partial<PoliteFetcherOpti
   return f;
 }
 
-const pageHits = () => server.log.filter((r) => r.path !== '/robots.txt');
-
 describe('polite fetcher', () => {
   describe('when the server fails with 500 and then recovers', () => {
     it('retries and returns the page, counting the attempts', async () => {

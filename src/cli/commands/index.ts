@@ -1,11 +1,66 @@
+/**
+ * Every command of the CLI: its name, description, arguments and options, declared here and
+ * cheap to load. What a command does lives in its own file in this folder and is imported
+ * only when that command runs: `--help` and a usage error load none of BullMQ, pg, PGlite,
+ * undici or Playwright (test/cli/lazy-commands.test.ts keeps it so).
+ */
 import type { Command } from 'commander';
-import { register as crawl } from './crawl.ts';
-import { register as migrate } from './migrate.ts';
-import { register as parse } from './parse.ts';
-import { register as reparse } from './reparse.ts';
-import { register as runs } from './runs.ts';
-import { register as show } from './show.ts';
-import { register as worker } from './worker.ts';
+import type { Lang } from '../../senate/question-record.ts';
+import type { Io } from '../io.ts';
+import { FIRST_WEB_LEGISLATURE, lang, legislature, legislatures, wholeNumber } from '../options.ts';
 
-/** Every CLI command registers itself here: one file per command in this folder. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [crawl, worker, runs, reparse, show, migrate, parse];
+export function defineCommands(program: Command, io: Io): void {
+  program
+    .command('crawl')
+    .description('Start a crawl run: listing pages, new numbers, and the questions that can still change')
+    .option('-l, --legislature <n>', 'a legislature to crawl (repeatable); default: the current one', legislatures)
+    .option('--all', `every legislature from ${FIRST_WEB_LEGISLATURE} to the current one`)
+    .option('--full', 'refetch every known question, closed legislatures included')
+    .option('--wait', 'follow the run until it ends and print its summary (always on without REDIS_URL)')
+    .action(async (opts: { legislature?: number[]; all?: boolean; full?: boolean; wait?: boolean }) => (await import('./crawl.ts')).crawl(opts, io));
+
+  program
+    .command('worker')
+    .description('Run a worker process of the fleet (needs REDIS_URL); SIGTERM/SIGINT stop it gracefully, a second signal forces')
+    .option('-c, --concurrency <n>', 'jobs at once (default WORKER_CONCURRENCY)', wholeNumber('--concurrency'))
+    .action(async (opts: { concurrency?: number }) => (await import('./worker.ts')).worker(opts, io));
+
+  program
+    .command('runs')
+    .description('List the most recent runs with their counts and outcome')
+    .option('-n, --limit <n>', 'how many (default 10)', wholeNumber('--limit'))
+    .option('--json', 'print the runs as JSON')
+    .action(async (opts: { limit?: number; json?: boolean }) => (await import('./runs.ts')).runs(opts, io));
+
+  program
+    .command('reparse')
+    .description('Parse the archived pages again with the current parser (no network) and store what changes')
+    .option('-l, --legislature <n>', 'only this legislature', legislature)
+    .option('--dry-run', 'report what would change, store nothing')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { legislature?: number; dryRun?: boolean; json?: boolean }) => (await import('./reparse.ts')).reparseCommand(opts, io));
+
+  program
+    .command('show')
+    .description('Print one stored question (both languages) as JSON')
+    .argument('<id>', 'question id, e.g. 8-123')
+    .action(async (id: string) => (await import('./show.ts')).show(id, io));
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations (DATABASE_URL, or the embedded database in DATA_DIR)')
+    .action(async () => (await import('./migrate.ts')).migrateCommand(io));
+
+  program
+    .command('parse')
+    .description('Parse one question page (a file or a URL) and print its record as JSON')
+    .argument('<file-or-url>', 'an HTML file or a question page URL')
+    .option('--lang <lang>', "fr or nl (default: the URL's LANG= or -fr/-nl in the file name)", lang)
+    .action(async (target: string, opts: { lang?: Lang }) => (await import('./parse.ts')).parse(target, opts, io));
+
+  program
+    .command('healthcheck')
+    .description('Exit 0 when the database (and Redis, with REDIS_URL) answer within a few seconds; for container health checks')
+    .option('--timeout-ms <ms>', 'give up after this long (default 5000)', wholeNumber('--timeout-ms'))
+    .action(async (opts: { timeoutMs?: number }) => (await import('./healthcheck.ts')).healthcheck(opts, io));
+}

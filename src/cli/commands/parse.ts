@@ -6,13 +6,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
-import { loadConfig, userAgent } from '../../../config/index.ts';
+import { userAgent } from '../../../config/index.ts';
 import { pageJson } from '../../senate/fields.ts';
 import type { Lang } from '../../senate/question-record.ts';
 import { parseQuestionPage } from '../../senate/question-page.ts';
 import { parseQuestionUrl } from '../../senate/urls.ts';
 import { UsageError, WorkFailedError, coerceError } from '../../util/errors.ts';
+import { configFor } from '../config.ts';
+import type { Io } from '../io.ts';
 
 function isUrl(target: string): boolean {
   return /^https?:\/\//i.test(target);
@@ -28,15 +29,15 @@ export function languageOf(target: string): Lang | null {
   return m ? (m[1]!.toLowerCase() as Lang) : null;
 }
 
-async function load(target: string): Promise<{ body: Buffer; contentType: string | null }> {
+async function load(target: string, io: Io): Promise<{ body: Buffer; contentType: string | null }> {
   if (!isUrl(target)) {
     try {
-      return { body: await readFile(target), contentType: null };
+      return { body: await readFile(path.resolve(io.cwd, target)), contentType: null };
     } catch (e) {
       throw new UsageError(`cannot read ${target}: ${coerceError(e).message}`);
     }
   }
-  const config = loadConfig();
+  const config = configFor(io);
   let res: Response;
   try {
     res = await fetch(target, { headers: { 'user-agent': userAgent(config) }, signal: AbortSignal.timeout(config.fetchTimeoutMs) });
@@ -47,23 +48,14 @@ async function load(target: string): Promise<{ body: Buffer; contentType: string
   return { body: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') };
 }
 
-export function register(program: Command): void {
-  program
-    .command('parse')
-    .description('Parse one question page (a file or a URL) and print its record as JSON')
-    .argument('<file-or-url>', 'an HTML file or a question page URL')
-    .option('--lang <lang>', 'fr or nl (default: the URL\'s LANG= or -fr/-nl in the file name)')
-    .action(async (target: string, opts: { lang?: string }) => {
-      const given = opts.lang?.toLowerCase();
-      if (given !== undefined && given !== 'fr' && given !== 'nl') throw new UsageError(`--lang must be fr or nl (got ${JSON.stringify(opts.lang)})`);
-      const lang = (given as Lang | undefined) ?? languageOf(target);
-      if (!lang) throw new UsageError(`cannot tell the language of ${target}: pass --lang fr|nl`);
-      const { body, contentType } = await load(target);
-      const expectedId = isUrl(target) ? parseQuestionUrl(target)?.id : undefined;
-      const result = parseQuestionPage({ body, contentType, lang, ...(expectedId ? { expectedId } : {}) });
-      if (!result.ok) throw new WorkFailedError(`${target} is not a question page (${result.reason}): ${result.message}`);
-      // Documented order and names (docs/parse-output.md), from the field table.
-      const out = pageJson(result.page);
-      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-    });
+export async function parse(target: string, opts: { lang?: Lang }, io: Io): Promise<void> {
+  const lang = opts.lang ?? languageOf(target);
+  if (!lang) throw new UsageError(`cannot tell the language of ${target}: pass --lang fr|nl`);
+  const { body, contentType } = await load(target, io);
+  const expectedId = isUrl(target) ? parseQuestionUrl(target)?.id : undefined;
+  const result = parseQuestionPage({ body, contentType, lang, ...(expectedId ? { expectedId } : {}) });
+  if (!result.ok) throw new WorkFailedError(`${target} is not a question page (${result.reason}): ${result.message}`);
+  // Documented order and names (docs/parse-output.md), from the field table.
+  const out = pageJson(result.page);
+  io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 }

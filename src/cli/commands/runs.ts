@@ -1,19 +1,12 @@
-import type { Command } from 'commander';
+/** `senate-questions runs`: the most recent runs with their counts and outcome. */
 import { listRuns } from '../../store/runs.ts';
-import { wholeNumber } from '../options.ts';
 import { withApp } from '../context.ts';
+import type { Io } from '../io.ts';
 import { summaryLine } from '../progress.ts';
 
-export function register(program: Command): void {
-  program
-    .command('runs')
-    .description('List the most recent runs with their counts and outcome')
-    .option('-n, --limit <n>', 'how many (default 10)', wholeNumber('--limit'))
-    .option('--json', 'print the runs as JSON')
-    .action(async (opts: { limit?: number; json?: boolean }) => {
-      await withApp(async ({ db }) => {
-        const runs = await listRuns(db, opts.limit ?? 10);
-        process.stdout.write(opts.json ? `${JSON.stringify(runs, null, 2)}\n` : runs.map((r) => `${summaryLine(r)}\n`).join(''));
-      });
-    });
+export async function runs(opts: { limit?: number; json?: boolean }, io: Io): Promise<void> {
+  await withApp(io, async ({ db }) => {
+    const runs = await listRuns(db, opts.limit ?? 10);
+    io.stdout.write(opts.json ? `${JSON.stringify(runs, null, 2)}\n` : runs.map((r) => `${summaryLine(r)}\n`).join(''));
+  });
 }
