@@ -134,10 +134,20 @@ export function spawnCli(args: readonly string[], env: Record<string, string | u
     },
     describe() {
       const how = state ? `exited ${state.code ?? state.signal}` : 'still running';
-      return `\`senate-questions ${args.join(' ')}\` (pid ${child.pid}) ${how}; output tail:\n${all.slice(-3000)}`;
+      return `\`senate-questions ${args.join(' ')}\` (pid ${child.pid}) ${how}; output tail:\n${tail(all)}`;
     },
   };
   return proc;
+}
+
+/** The last lines of an output without stack frames, each clipped (pino lines can carry whole objects). */
+export function tail(text: string, lines = 12, width = 400): string {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !/^\s+at /.test(l))
+    .slice(-lines)
+    .map((l) => (l.length > width ? `${l.slice(0, width)}…` : l))
+    .join('\n');
 }
 
 export interface CliResult extends CliExit {

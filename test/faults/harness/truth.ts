@@ -34,8 +34,27 @@ function describeDifference(got: unknown, want: unknown): string {
   if (g.includes('\\u0000')) flags.push('has NUL');
   if (got === null && want !== null) flags.push('lost (null)');
   else if (g.length < w.length) flags.push(`shorter (${g.length} < ${w.length} chars)`);
-  const clip = (s: string) => (s.length > 80 ? `${s.slice(0, 77)}...` : s);
-  return `${flags.length > 0 ? `${flags.join(', ')}: ` : ''}${clip(g)} ≠ ${clip(w)}`;
+  return `${flags.length > 0 ? `${flags.join(', ')}: ` : ''}${firstDifference(got, want)}`;
+}
+
+/** Where two values first differ: the element of an array, or a window of a string. */
+function firstDifference(got: unknown, want: unknown, where = ''): string {
+  if (Array.isArray(got) && Array.isArray(want)) {
+    const i = Array.from({ length: Math.max(got.length, want.length) }, (_, k) => k).find((k) => JSON.stringify(got[k]) !== JSON.stringify(want[k]));
+    if (i !== undefined) return firstDifference(got[i], want[i], `${where}[${i}]`);
+  }
+  if (got && want && typeof got === 'object' && typeof want === 'object' && !Array.isArray(got)) {
+    const keys = [...new Set([...Object.keys(got), ...Object.keys(want)])];
+    const k = keys.find((key) => JSON.stringify((got as Record<string, unknown>)[key]) !== JSON.stringify((want as Record<string, unknown>)[key]));
+    if (k !== undefined) return firstDifference((got as Record<string, unknown>)[k], (want as Record<string, unknown>)[k], `${where}.${k}`);
+  }
+  const g = JSON.stringify(got) ?? 'undefined';
+  const w = JSON.stringify(want) ?? 'undefined';
+  let i = 0;
+  while (i < g.length && i < w.length && g[i] === w[i]) i++;
+  const from = Math.max(0, i - 20);
+  const clip = (x: string) => `${from > 0 ? '…' : ''}${x.slice(from, i + 40)}${x.length > i + 40 ? '…' : ''}`;
+  return `${where ? `${where} ` : ''}${clip(g)} ≠ ${clip(w)}`;
 }
 
 export interface CompareOptions {
@@ -61,8 +80,10 @@ export async function compareWithTruth(db: Db, fake: FakeSenate, opts: CompareOp
       report.lost.push(t.id);
       continue;
     }
+    // With a language lost, the shared fields come from the other page alone: the loss is the finding.
+    const lostLang = (['fr', 'nl'] as const).some((l) => t.texts[l] && !s.texts[l]);
     for (const f of SHARED_FIELDS) {
-      if (ignore(t.id, null, f)) continue;
+      if (lostLang || ignore(t.id, null, f)) continue;
       if (JSON.stringify(s[f]) !== JSON.stringify(t[f])) report.worse.push(`${t.id} ${f}: ${describeDifference(s[f], t[f])}`);
     }
     for (const lang of ['fr', 'nl'] as const) {
@@ -79,6 +100,8 @@ export async function compareWithTruth(db: Db, fake: FakeSenate, opts: CompareOp
       }
     }
   }
+  const gone = await db.query<{ id: string }>(`SELECT id FROM questions WHERE gone_since IS NOT NULL AND id = ANY($1::text[]) ORDER BY id`, [[...wanted]]);
+  for (const r of gone.rows) report.worse.push(`${r.id} is marked gone although the Senate serves it`);
   report.duplicated.push(...(await duplicates(db, fake)));
   return report;
 }
