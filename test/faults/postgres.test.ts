@@ -30,33 +30,39 @@ describe('when PostgreSQL is stopped during a run', () => {
 
   const stored = 'SELECT count(*)::int AS n FROM questions';
 
-  async function fleetThroughOutage(downMs: number, mode: 'fast' | 'immediate') {
-    c = await openCase(pg, { n: N, seed: 61, redis: { persistent: true }, env: { CRAWL_RATE_PER_SEC: '8' } });
+  /**
+   * Two workers and `crawl --wait`; PostgreSQL goes away once a quarter of the questions are
+   * stored. `busy`: no rate limit and many questions, so that the workers are inside
+   * transactions when the server goes (where an unhandled client 'error' kills a process).
+   */
+  async function fleetThroughOutage(downMs: number, mode: 'fast' | 'immediate', busy: boolean) {
+    const n = busy ? 120 : N;
+    c = await openCase(pg, { n, seed: 61, redis: { persistent: true }, env: { CRAWL_RATE_PER_SEC: busy ? '0' : '8' }, fake: { latencyMs: busy ? 20 : 0 } });
     const workers = [await c.worker(), await c.worker()];
     const crawl = c.cli(['crawl', '--wait']);
     const runId = await runIdOf(crawl);
-    await waitForCount(c.t.db, stored, [], N / 4, 60_000);
+    await waitForCount(c.t.db, stored, [], n / 4, 60_000);
     await pg.outage(downMs, mode);
     const run = await waitForRunEnd(c.t.db, runId, 180_000);
-    return { c, workers, crawl, run };
+    return { c, workers, crawl, run, n };
   }
 
-  async function expectUnharmed(c: Case, run: Awaited<ReturnType<typeof waitForRunEnd>>) {
+  async function expectUnharmed(c: Case, run: Awaited<ReturnType<typeof waitForRunEnd>>, n = N) {
     expect(await failedJobs(c.t.db, run.id), 'jobs that did not end well').toEqual([]);
     expect(await compareWithTruth(c.t.db, c.fake)).toEqual(CLEAN);
-    expect(run).toMatchObject({ status: 'succeeded', questionsNew: N, questionsFailed: 0 });
+    expect(run).toMatchObject({ status: 'succeeded', questionsNew: n, questionsFailed: 0 });
   }
 
   describe('on the fleet', () => {
     it('for 10 s (a fast shutdown): no worker dies, no job fails, and the run succeeds', async () => {
-      const { c, workers, crawl, run } = await fleetThroughOutage(10_000, 'fast');
+      const { c, workers, crawl, run, n } = await fleetThroughOutage(10_000, 'fast', true);
       expect(deadProcesses(workers), 'workers that died').toEqual([]);
-      await expectUnharmed(c, run);
+      await expectUnharmed(c, run, n);
       expect(await crawl.waitExit(30_000), crawl.describe()).toEqual({ code: 0, signal: null });
     });
 
     it.skipIf(!LONG)('for 60 s (a crash): workers pause taking jobs instead of spending their attempts, and the run succeeds', async () => {
-      const { c, workers, crawl, run } = await fleetThroughOutage(60_000, 'immediate');
+      const { c, workers, crawl, run } = await fleetThroughOutage(60_000, 'immediate', false);
       expect(deadProcesses(workers), 'workers that died').toEqual([]);
       await expectUnharmed(c, run);
       expect(await crawl.waitExit(30_000), crawl.describe()).toEqual({ code: 0, signal: null });
