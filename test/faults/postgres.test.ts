@@ -5,7 +5,7 @@
  * had happened. FAULTS_LONG=0 skips the 60 s case.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deadProcesses, newRunId, openCase, runIdOf, type Case } from './harness/fleet.ts';
+import { deadProcesses, endedWithin, newRunId, openCase, runIdOf, type Case } from './harness/fleet.ts';
 import { startPostgres, type TestPostgres } from './harness/services.ts';
 import { compareWithTruth, failedJobs, waitForCount, waitForRunEnd } from './harness/truth.ts';
 
@@ -43,7 +43,7 @@ describe('when PostgreSQL is stopped during a run', () => {
     const runId = await runIdOf(crawl);
     await waitForCount(c.t.db, stored, [], n / 4, 60_000);
     await pg.outage(downMs, mode);
-    const run = await waitForRunEnd(c.t.db, runId, 180_000);
+    const run = await endedWithin(c.t.db, runId, 150_000, workers);
     return { c, workers, crawl, run, n };
   }
 
@@ -66,7 +66,7 @@ describe('when PostgreSQL is stopped during a run', () => {
       expect(deadProcesses(workers), 'workers that died').toEqual([]);
       await expectUnharmed(c, run);
       expect(await crawl.waitExit(30_000), crawl.describe()).toEqual({ code: 0, signal: null });
-    });
+    }, 330_000);
   });
 
   describe('under an in-process crawl', () => {

@@ -4,9 +4,9 @@
  * them, on a Redis and a PostgreSQL of the suite's own.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deadProcesses, openCase, runIdOf, type Case } from './harness/fleet.ts';
+import { deadProcesses, endedWithin, openCase, runIdOf, type Case } from './harness/fleet.ts';
 import { startPostgres, type TestPostgres } from './harness/services.ts';
-import { compareWithTruth, failedJobs, waitForCount, waitForRunEnd } from './harness/truth.ts';
+import { compareWithTruth, failedJobs, waitForCount } from './harness/truth.ts';
 
 const CLEAN = { lost: [], duplicated: [], worse: [] };
 const N = 40;
@@ -37,7 +37,7 @@ describe('when Redis is stopped for 10 s during a run on the fleet', () => {
 
   it('and comes back with its data: every question is stored, no job fails, no process dies, and the run succeeds', async () => {
     const { c, workers, crawl, runId } = await crawlThroughOutage(true);
-    const run = await waitForRunEnd(c.t.db, runId, 120_000);
+    const run = await endedWithin(c.t.db, runId, 120_000, workers);
     expect(await failedJobs(c.t.db, runId), 'jobs that did not end well').toEqual([]);
     expect(await compareWithTruth(c.t.db, c.fake)).toEqual(CLEAN);
     expect(run).toMatchObject({ status: 'succeeded', questionsNew: N, questionsFailed: 0 });
@@ -49,7 +49,7 @@ describe('when Redis is stopped for 10 s during a run on the fleet', () => {
   it('and comes back empty: the jobs its queues lost are queued again from the run ledger, every question is stored, and the run succeeds', async () => {
     const { c, workers, crawl, runId } = await crawlThroughOutage(false);
     // Wanted (issue 7): a reaper in the fleet re-enqueues the ledger's unfinished jobs that have no live BullMQ job.
-    const run = await waitForRunEnd(c.t.db, runId, 120_000);
+    const run = await endedWithin(c.t.db, runId, 120_000, workers);
     expect(await failedJobs(c.t.db, runId), 'jobs that did not end well').toEqual([]);
     expect(await compareWithTruth(c.t.db, c.fake)).toEqual(CLEAN);
     expect(run).toMatchObject({ status: 'succeeded', questionsNew: N, questionsFailed: 0 });

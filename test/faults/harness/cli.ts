@@ -141,7 +141,7 @@ export function spawnCli(args: readonly string[], env: Record<string, string | u
 }
 
 /** The last lines of an output without stack frames, each clipped (pino lines can carry whole objects). */
-export function tail(text: string, lines = 12, width = 400): string {
+export function tail(text: string, lines = 30, width = 300): string {
   return text
     .split('\n')
     .filter((l) => l.trim() !== '' && !/^\s+at /.test(l))

@@ -7,6 +7,8 @@ import { startFakeSenate, type FakeSenate, type FakeSenateOptions } from '../../
 import { killAll, spawnCli, type CliProcess } from './cli.ts';
 import type { Db } from '../../../src/store/db.ts';
 import { openSchema, type TestSchema } from './db.ts';
+import { waitForRunEnd } from './truth.ts';
+import type { CrawlRun } from '../../../src/store/runs.ts';
 import { sleep, startRedis, type TestPostgres, type TestRedis } from './services.ts';
 
 export interface CaseOptions {
@@ -108,5 +110,15 @@ export async function newRunId(db: Db, after: number, timeoutMs = 60_000): Promi
     }
     if (Date.now() > deadline) throw new Error(`no run started in ${timeoutMs} ms`);
     await sleep(100);
+  }
+}
+
+/** The run once it has ended; when it does not in time, the error also says which of `workers` died meanwhile. */
+export async function endedWithin(db: Db, runId: number, timeoutMs: number, workers: readonly CliProcess[]): Promise<CrawlRun> {
+  try {
+    return await waitForRunEnd(db, runId, timeoutMs);
+  } catch (e) {
+    const dead = deadProcesses(workers);
+    throw new Error(`${(e as Error).message}\nworkers that died: ${dead.length > 0 ? dead.join('\n') : 'none'}`, { cause: e });
   }
 }
