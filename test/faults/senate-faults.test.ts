@@ -17,6 +17,11 @@ import { compareWithTruth, damagedTexts, statusProblems } from './harness/truth.
 
 /** Short enough that a `slow` fault times out, long enough for a loaded machine. */
 const ENV = { FETCH_TIMEOUT_MS: '1000', FETCH_RETRIES: '3' };
+/**
+ * Job attempts: a job fails an attempt when either page meets a fault that only the job layer
+ * can retry (~20 % of attempts); 8 attempts make a question lost by bad luck a 1-in-10^5 event.
+ */
+const ATTEMPTS = 8;
 
 /** The case really met faults: several kinds, on at least a tenth of the question requests. */
 function expectFaultsMet(fake: FakeSenate): void {
@@ -53,7 +58,7 @@ describe('when the Senate misbehaves', () => {
     it('a first crawl stores every question in both languages as the Senate serves it, and says succeeded', async () => {
       const { fake, db } = await setUp(40, 31);
       faultShare(fake, RECOGNISABLE_FAULTS);
-      const run = await crawlInProcess(fake, db, { env: ENV });
+      const run = await crawlInProcess(fake, db, { env: ENV, maxAttempts: ATTEMPTS });
 
       expectFaultsMet(fake);
       const report = await compareWithTruth(db, fake);
@@ -75,7 +80,7 @@ describe('when the Senate misbehaves', () => {
       fake.configure({ validators: false });
       fake.clearRequests();
       faultShare(fake, [...RECOGNISABLE_FAULTS, SHORT_CLOSED]);
-      const run = await crawlInProcess(fake, db, { env: ENV, full: true });
+      const run = await crawlInProcess(fake, db, { env: ENV, full: true, maxAttempts: ATTEMPTS });
       expectFaultsMet(fake);
 
       const report = await compareWithTruth(db, fake);
