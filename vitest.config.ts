@@ -13,7 +13,7 @@ const UNIT = [
   'test/senate/**/*.test.ts',
   'test/fake-senate/**/*.test.ts',
   'test/config/**/*.test.ts',
-  'test/crawl/charset.test.ts',
+  'test/text/**/*.test.ts',
   'test/crawl/errors.test.ts',
   'test/crawl/http-fetcher.test.ts',
   'test/jobs/retry-policy.test.ts',

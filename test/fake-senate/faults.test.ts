@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
 import { request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { parseQuestionPage } from '../../src/senate/question-page.ts';
 import { questionUrl } from '../../src/senate/urls.ts';
 import { FaultBook } from './faults.ts';
 import { generateQuestions } from './generate.ts';
@@ -122,6 +124,103 @@ describe('fault', () => {
     const handle = senate.fault({ kind: 'status' });
     handle.remove();
     expect((await get(page('8-1'))).status).toBe(200);
+  });
+
+  it('cuts a short page back to a tag and closes it, so it is well-formed to its end', async () => {
+    const full = await once(page('8-1'));
+    senate.fault({ kind: 'truncate', then: 'close', at: 0.7, count: 1 });
+    const r = await once(page('8-1'));
+    expect(r.status).toBe(200);
+    expect(r.complete).toBe(true);
+    expect(Number(r.headers['content-length'])).toBe(r.body.length);
+    const text = r.body.toString('latin1');
+    expect(text).toMatch(/>\n<\/body><\/html>\n$/);
+    const kept = r.body.subarray(0, r.body.length - '\n</body></html>\n'.length);
+    expect(kept.length).toBeLessThanOrEqual(Math.floor(full.body.length * 0.7));
+    expect(kept.length).toBeGreaterThan(full.body.length * 0.5);
+    expect(full.body.subarray(0, kept.length).equals(kept)).toBe(true);
+  });
+
+  it('cuts a page at the given fraction', async () => {
+    const full = await once(page('8-1'));
+    senate.fault({ kind: 'truncate', then: 'end', at: 0.25, count: 1 });
+    expect((await once(page('8-1'))).body.length).toBe(Math.floor(full.body.length * 0.25));
+  });
+
+  it('answers random bytes announced as text/html', async () => {
+    senate.fault({ kind: 'garbage', bytes: 3000, count: 2 });
+    const [a, b] = [await get(page('8-1')), await get(page('8-1'))];
+    expect(a.status).toBe(200);
+    expect(a.headers['content-type']).toBe('text/html');
+    expect(a.body.length).toBe(3000);
+    expect(a.body.equals(b.body)).toBe(false);
+    expect(parseQuestionPage({ body: a.body, contentType: 'text/html', lang: 'fr', expectedId: '8-1' }).ok).toBe(false);
+  });
+
+  it('answers a PDF instead of the page', async () => {
+    senate.fault({ kind: 'binary', count: 1 });
+    const r = await get(page('8-1'));
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('application/pdf');
+    expect(r.body.subarray(0, 8).toString('latin1')).toBe('%PDF-1.4');
+  });
+
+  it('answers a gzip stream without Content-Encoding, announced as whatever it is told', async () => {
+    senate.fault({ kind: 'binary', format: 'gzip', contentType: 'text/html', count: 1 });
+    const r = await get(page('8-1'));
+    expect(r.headers['content-type']).toBe('text/html');
+    expect(r.headers['content-encoding']).toBeUndefined();
+    expect([r.body[0], r.body[1]]).toEqual([0x1f, 0x8b]);
+    expect(gunzipSync(r.body).toString()).toContain('<html>');
+  });
+
+  it.each([403, 503, 200] as const)('answers a Cloudflare-style browser check with status %i', async (status) => {
+    senate.fault({ kind: 'challenge', status, count: 1 });
+    const r = await get(page('8-1'));
+    expect(r.status).toBe(status);
+    expect(r.headers['server']).toBe('cloudflare');
+    expect(r.headers['cf-mitigated']).toBe('challenge');
+    expect(r.text).toContain('<title>Just a moment...</title>');
+    expect(r.text).toContain('Checking your browser before accessing');
+    expect(r.text).not.toContain('Question écrite');
+  });
+
+  it('answers a 403 browser check by default', async () => {
+    senate.fault({ kind: 'challenge', count: 1 });
+    expect((await get(page('8-1'))).status).toBe(403);
+  });
+
+  it.each(['fr', 'nl'] as const)('puts a raw NUL byte and a &#0; reference into the %s question text, and nothing else', async (lang) => {
+    const clean = await get(page('8-2', lang));
+    senate.fault({ kind: 'nul', count: 1 });
+    const r = await get(page('8-2', lang));
+    expect(r.status).toBe(200);
+    expect(r.body.includes(0x00)).toBe(true);
+    expect(r.text.split('\u0000')).toHaveLength(2);
+    expect(r.text.split('&#0;')).toHaveLength(2);
+    expect(r.headers['etag']).not.toBe(clean.headers['etag']);
+    // Both sit inside the first paragraph of the question, after its heading; removing them gives the page back.
+    const heading = r.text.search(lang === 'fr' ? /Question n° 8-2/ : /Vraag nr\. 8-2/);
+    expect(heading).toBeGreaterThan(0);
+    expect(r.text.indexOf('\u0000')).toBeGreaterThan(heading);
+    expect(r.text.indexOf('&#0;')).toBeGreaterThan(r.text.indexOf('\u0000'));
+    expect(r.text.replace('\u0000', '').replace('&#0;', '')).toBe(clean.text);
+  });
+
+  it('leaves pages other than questions alone under a NUL fault', async () => {
+    senate.fault({ kind: 'nul' });
+    const r = await get(`${senate.url}/www/?MIval=/Vragen/SVListe&LEG=8&LANG=nl&PAGE=1`);
+    expect(r.body.includes(0x00)).toBe(false);
+  });
+
+  it('answers the Senate\'s "no data" error text with status 200', async () => {
+    senate.fault({ kind: 'error-page', count: 2 });
+    const fr = await get(page('8-1', 'fr'));
+    const nl = await get(page('8-1', 'nl'));
+    expect([fr.status, nl.status]).toEqual([200, 200]);
+    expect(fr.text).toContain('Erreur : aucune donnée trouvée');
+    expect(nl.text).toContain('Fout: geen gegevens gevonden');
+    expect(parseQuestionPage({ body: fr.body, contentType: 'text/html; charset=windows-1252', lang: 'fr', expectedId: '8-1' })).toMatchObject({ ok: false, reason: 'error_page' });
   });
 
   it('records the fault in the request log', async () => {

@@ -16,15 +16,40 @@ export type FaultAction =
   /** The TCP connection is reset before any byte of the response. */
   | { kind: 'reset' }
   /**
-   * Half of the body is sent, then `end`: the response ends cleanly without Content-Length (the
-   * client sees a short but "complete" page), or `destroy` (default): Content-Length announces
-   * the whole body and the socket is destroyed (the client sees a premature close).
+   * Part of the body is sent (the first `at`, default 0.5), then:
+   * - `destroy` (default): Content-Length announces the whole body and the socket is destroyed
+   *   (the client sees a premature close);
+   * - `end`: the response ends cleanly without Content-Length (the client sees a short but
+   *   "complete" body whose document is not closed);
+   * - `close`: the cut moves back to the end of the last tag before it and `</body></html>` is
+   *   appended, with a matching Content-Length: a short page that is well-formed to the end.
    */
-  | { kind: 'truncate'; then?: 'end' | 'destroy' }
+  | { kind: 'truncate'; then?: 'end' | 'destroy' | 'close'; at?: number }
   /** The header announces `charset` (default utf-8) while the body stays windows-1252. */
   | { kind: 'wrong-charset'; charset?: string }
   /** The question page is rendered in another markup for this request. */
-  | { kind: 'markup'; markup: Markup };
+  | { kind: 'markup'; markup: Markup }
+  /** 200 with `bytes` (default 4096) random bytes, announced as `text/html`. */
+  | { kind: 'garbage'; bytes?: number }
+  /**
+   * 200 with a binary document instead of the page: a small PDF (default) or a gzip stream (no
+   * Content-Encoding), announced as `contentType` (default `application/pdf` /
+   * `application/gzip`; pass `text/html` for a server that lies).
+   */
+  | { kind: 'binary'; format?: 'pdf' | 'gzip'; contentType?: string }
+  /**
+   * A Cloudflare-style browser check ("Just a moment..." / "Checking your browser before
+   * accessing"), with `status` 403 (default), 503 or 200, `Server: cloudflare` and
+   * `cf-mitigated: challenge`.
+   */
+  | { kind: 'challenge'; status?: 403 | 503 | 200 }
+  /**
+   * The question page with NUL characters in its question text: a raw 0x00 byte in one word
+   * and a `&#0;` reference in another. Stripping both gives the page back. Other pages: no effect.
+   */
+  | { kind: 'nul' }
+  /** 200 with the Senate's "no data" error text in the page template, as for a number that does not exist. */
+  | { kind: 'error-page' };
 
 export type FaultKind = FaultAction['kind'];
 

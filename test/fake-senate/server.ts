@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { Lang } from '../../src/senate/question-record.ts';
 import { parseQuestionUrl } from '../../src/senate/urls.ts';
+import { binaryBody, challengePage, closedShortBody, garbageBody, NUL_REFERENCE_MARK, withNulCharacters } from './fault-bodies.ts';
 import { FaultBook, type FaultAction, type FaultHandle, type FaultRule } from './faults.ts';
 import { generateQuestions, type GenerateOptions, type QuestionPair } from './generate.ts';
 import { PRINT_LINKS } from './labels.ts';
@@ -145,7 +146,13 @@ export async function startFakeSenate(opts: FakeSenateOptions = {}): Promise<Fak
     return { etag: v.etag ?? true, lastModified: v.lastModified ?? true };
   };
 
-  function renderQuestion(q: StoredQuestion, lang: Lang, markup: Markup): Rendered {
+  function renderQuestion(q: StoredQuestion, lang: Lang, markup: Markup, nul = false): Rendered {
+    if (nul) {
+      // Rendered for this request only: the fault must not reach the cache.
+      const html = renderPage(withNulCharacters(pageBlocks(q.pages[lang])), { markup, lang, metaCharset: q.serving.metaCharset });
+      const body = encodePage(html.replace(NUL_REFERENCE_MARK, '&#0;'), q.serving.encoding);
+      return { version: q.version, body, etag: etagOf(body) };
+    }
     const key = `${q.id}|${lang}|${markup}`;
     const hit = pageCache.get(key);
     if (hit && hit.version === q.version) return hit;
@@ -168,15 +175,15 @@ export async function startFakeSenate(opts: FakeSenateOptions = {}): Promise<Fak
         const html = renderPage([{ kind: 'text', text: PRINT_LINKS[lang] }], { markup: 'table', lang });
         return htmlReply(200, encodePage(html), 'windows-1252');
       }
-      case 'error-text': {
-        const text =
-          lang === 'fr'
-            ? 'Erreur : aucune donnée trouvée pour cette question.'
-            : 'Fout: geen gegevens gevonden voor deze vraag.';
-        const html = renderPage([{ kind: 'text', text: PRINT_LINKS[lang] }, { kind: 'text', text }], { markup: 'table', lang });
-        return htmlReply(200, encodePage(html), 'windows-1252');
-      }
+      case 'error-text':
+        return errorTextReply(lang);
     }
+  }
+
+  function errorTextReply(lang: Lang): Reply {
+    const text = lang === 'fr' ? 'Erreur : aucune donnée trouvée pour cette question.' : 'Fout: geen gegevens gevonden voor deze vraag.';
+    const html = renderPage([{ kind: 'text', text: PRINT_LINKS[lang] }, { kind: 'text', text }], { markup: 'table', lang });
+    return htmlReply(200, encodePage(html), 'windows-1252');
   }
 
   function questionReply(path: string, fault: FaultAction | null): Reply | null {
@@ -185,7 +192,7 @@ export async function startFakeSenate(opts: FakeSenateOptions = {}): Promise<Fak
     const q = store.get(ref.id);
     if (!q) return missingReply(ref.lang);
     const markup = fault?.kind === 'markup' ? fault.markup : q.serving.markup;
-    const r = renderQuestion(q, ref.lang, markup);
+    const r = renderQuestion(q, ref.lang, markup, fault?.kind === 'nul');
     const reply = htmlReply(200, r.body, q.serving.charsetInHeader ? q.serving.encoding : null);
     reply.etag = r.etag;
     reply.lastModified = q.modifiedAt[ref.lang];
@@ -304,13 +311,35 @@ export async function startFakeSenate(opts: FakeSenateOptions = {}): Promise<Fak
       return;
     }
 
+    if (fault?.kind === 'garbage') {
+      send(res, req, htmlReply(200, garbageBody(fault.bytes), null));
+      return;
+    }
+    if (fault?.kind === 'binary') {
+      const { body, contentType } = binaryBody(fault.format);
+      send(res, req, { status: 200, headers: { 'Content-Type': fault.contentType ?? contentType }, body });
+      return;
+    }
+    if (fault?.kind === 'challenge') {
+      const headers = { 'Content-Type': 'text/html; charset=UTF-8', Server: 'cloudflare', 'cf-mitigated': 'challenge', 'Cache-Control': 'private, max-age=0, no-store, no-cache, must-revalidate' };
+      send(res, req, { status: fault.status ?? 403, headers, body: Buffer.from(challengePage('www.senate.be')) });
+      return;
+    }
+    if (fault?.kind === 'error-page') {
+      const lang = /[?&]LANG=fr\b/i.test(entry.url) ? 'fr' : 'nl';
+      send(res, req, errorTextReply(lang));
+      return;
+    }
+
     let reply = conditional(req, route(req, fault));
     if (fault?.kind === 'wrong-charset' && reply.headers['Content-Type']?.startsWith('text/html')) {
       reply = { ...reply, headers: { ...reply.headers, 'Content-Type': `text/html; charset=${fault.charset ?? 'utf-8'}` } };
     }
     if (fault?.kind === 'truncate' && reply.body.length > 1) {
-      const half = reply.body.subarray(0, Math.floor(reply.body.length / 2));
-      if (fault.then === 'end') {
+      const half = reply.body.subarray(0, Math.floor(reply.body.length * (fault.at ?? 0.5)));
+      if (fault.then === 'close') {
+        send(res, req, { ...reply, body: closedShortBody(reply.body, fault.at) });
+      } else if (fault.then === 'end') {
         // No Content-Length: the short body looks complete to the client.
         res.writeHead(reply.status, { ...reply.headers, Connection: 'close' });
         res.end(req.method === 'HEAD' ? undefined : half);
