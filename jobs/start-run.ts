@@ -105,5 +105,5 @@ function overlapMessage(r: RunningCrawl, requested: { legislatures: number[]; fu
     r.runner === 'in-process'
       ? `follow it with \`senate-questions runs\`; to cancel it, stop pid ${r.pid ?? '?'} (Ctrl-C in its terminal, or kill ${r.pid ?? '<pid>'})`
       : `follow it with \`senate-questions crawl --wait -l ${r.run.legislatures.join(' -l ')}\` (joins it) or \`senate-questions runs\`; it ends when its jobs are done`;
-  return `${head}; not starting another: ${follow}`;
+  return `${head}; this crawl is refused: ${follow}`;
 }

@@ -13,23 +13,33 @@ export interface AppContext {
 }
 
 /**
- * How long a command waits for another process to let go of the embedded database before it
- * is refused (exit 1, naming the holder): enough for a `show` or `runs` to finish.
+ * How long a short command (show, runs, migrate, the monitoring commands) waits for another
+ * process to let go of the embedded database before it is refused (exit 1, naming the holder):
+ * enough for a `show` or `runs` to finish.
  */
-export const LOCK_WAIT_MS = 10_000;
+export const LOCK_WAIT_MS = 30_000;
 
-export function openDbFor(config: Config, logger?: Logger): Promise<Db> {
+export interface OpenOptions {
+  logger?: Logger;
+  /**
+   * A long writer (crawl, reparse) does not queue behind another process: it is refused at
+   * once, naming the holder, rather than starting minutes later than asked. Default false.
+   */
+  refuseIfBusy?: boolean;
+}
+
+export function openDbFor(config: Config, opts: OpenOptions = {}): Promise<Db> {
   return openDb({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
-    ...(logger ? { logger } : {}),
-    lockWaitMs: LOCK_WAIT_MS,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    lockWaitMs: opts.refuseIfBusy ? 0 : LOCK_WAIT_MS,
   });
 }
 
-export async function openStore(config: Config, logger: Logger): Promise<Db> {
-  const db = await openDbFor(config, logger);
+export async function openStore(config: Config, logger: Logger, opts: Omit<OpenOptions, 'logger'> = {}): Promise<Db> {
+  const db = await openDbFor(config, { ...opts, logger });
   try {
     const { applied } = await migrate(db);
     if (applied.length > 0) logger.info({ applied }, 'applied migrations');
@@ -40,10 +50,10 @@ export async function openStore(config: Config, logger: Logger): Promise<Db> {
   return db;
 }
 
-export async function withApp<T>(io: Io, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+export async function withApp<T>(io: Io, fn: (ctx: AppContext) => Promise<T>, opts: Omit<OpenOptions, 'logger'> = {}): Promise<T> {
   const config = configFor(io);
   const logger = createLogger(config.logLevel);
-  const db = await openStore(config, logger);
+  const db = await openStore(config, logger, opts);
   try {
     return await fn({ config, logger, db });
   } finally {

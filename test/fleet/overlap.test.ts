@@ -53,7 +53,7 @@ describe('a crawl asked for while a fleet crawl of the same legislature runs', (
     const refused = await cli(['crawl', '-l', '8'], cliEnv).exited;
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
-      /^error: run 1 \(legislature\(s\) 8, incremental, since \d\d:\d\d:\d\d, on the fleet, 0\/1 jobs done\) is already crawling legislature\(s\) 8; not starting another: follow it with `senate-questions crawl --wait -l 8` \(joins it\) or `senate-questions runs`; it ends when its jobs are done\n$/,
+      /^error: run 1 \(legislature\(s\) 8, incremental, since \d\d:\d\d:\d\d, on the fleet, 0\/1 jobs done\) is already crawling legislature\(s\) 8; this crawl is refused: follow it with `senate-questions crawl --wait -l 8` \(joins it\) or `senate-questions runs`; it ends when its jobs are done\n$/,
     );
 
     const joining = cli(['crawl', '-l', '8', '--wait'], cliEnv);

@@ -55,7 +55,7 @@ describe('starting a crawl run', () => {
       expect(err.message).toMatch(
         new RegExp(
           `^run ${first} \\(legislature\\(s\\) 8, incremental, since ${TIME}, in-process: pid ${process.pid}, 0/1 jobs done\\) is already crawling legislature\\(s\\) 8; ` +
-            `not starting another: follow it with \`senate-questions runs\`; to cancel it, stop pid ${process.pid} \\(Ctrl-C in its terminal, or kill ${process.pid}\\)$`,
+            `this crawl is refused: follow it with \`senate-questions runs\`; to cancel it, stop pid ${process.pid} \\(Ctrl-C in its terminal, or kill ${process.pid}\\)$`,
         ),
       );
       expect(q.calls).toEqual([]);
@@ -66,7 +66,7 @@ describe('starting a crawl run', () => {
     it('refuses a crawl whose legislatures overlap it, and starts one that does not', async () => {
       t = await pgTestDb();
       await startCrawlRun(t.db, recorder().enqueue, { legislatures: [8], full: false, runner: 'in-process' });
-      await expect(startCrawlRun(t.db, recorder().enqueue, { legislatures: [7, 8], full: true })).rejects.toThrow(/is already crawling legislature\(s\) 8; not starting another/);
+      await expect(startCrawlRun(t.db, recorder().enqueue, { legislatures: [7, 8], full: true })).rejects.toThrow(/is already crawling legislature\(s\) 8; this crawl is refused/);
       const seventh = await startCrawlRun(t.db, recorder().enqueue, { legislatures: [7], full: false });
       expect(await getRun(t.db, seventh)).toMatchObject({ status: 'running', legislatures: [7] });
     });
@@ -99,7 +99,7 @@ describe('starting a crawl run', () => {
       t = await pgTestDb();
       const first = await startCrawlRun(t.db, recorder().enqueue, { legislatures: [8], full: false });
       await expect(startCrawlRun(t.db, recorder().enqueue, { legislatures: [8], full: false })).rejects.toThrow(
-        new RegExp(`^run ${first} \\(legislature\\(s\\) 8, incremental, since ${TIME}, on the fleet, 0/1 jobs done\\) is already crawling legislature\\(s\\) 8; not starting another: follow it with \`senate-questions crawl --wait -l 8\` \\(joins it\\) or \`senate-questions runs\`; it ends when its jobs are done$`),
+        new RegExp(`^run ${first} \\(legislature\\(s\\) 8, incremental, since ${TIME}, on the fleet, 0/1 jobs done\\) is already crawling legislature\\(s\\) 8; this crawl is refused: follow it with \`senate-questions crawl --wait -l 8\` \\(joins it\\) or \`senate-questions runs\`; it ends when its jobs are done$`),
       );
     });
 

@@ -30,7 +30,7 @@ export async function crawl(opts: CrawlOptions, io: Io): Promise<void> {
     ? Array.from({ length: config.currentLegislature - FIRST_WEB_LEGISLATURE + 1 }, (_, i) => FIRST_WEB_LEGISLATURE + i)
     : (opts.legislature ?? [config.currentLegislature]);
   const logger = createLogger(config.logLevel);
-  const db = await openStore(config, logger);
+  const db = await openStore(config, logger, { refuseIfBusy: true });
   const cleanups: (() => Promise<unknown>)[] = [() => db.close()];
   try {
     let runId: number;

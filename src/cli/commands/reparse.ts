@@ -25,5 +25,5 @@ export async function reparseCommand(opts: { legislature?: number; dryRun?: bool
     const verb = opts.dryRun ? 'would change' : 'changed';
     out.push(`${report.questions} questions reparsed with parser ${PARSER_VERSION}: ${report.changed.length} ${verb}, ${report.unchanged} unchanged, ${report.refused.length} pages refused`);
     io.stdout.write(`${out.join('\n')}\n`);
-  });
+  }, { refuseIfBusy: !opts.dryRun });
 }
