@@ -21,6 +21,8 @@ const UNIT = [
   'test/cli/options.test.ts',
   'test/cli/parse.test.ts',
   'test/cli/signals.test.ts',
+  'test/notify/signature.test.ts',
+  'test/notify/retry-schedule.test.ts',
 ];
 
 const E2E = [
