@@ -11,7 +11,7 @@ import { generateWebhookSecret } from '../../src/notify/signature.ts';
 import { openDb, type Db } from '../../src/store/db.ts';
 import { insertEvents, type EventJson, type NewEvent, type StoredEvent, type WebhookEndpoint } from '../../src/store/events.ts';
 import { claimDueDeliveries, webhookStats } from '../../src/store/webhooks.ts';
-import { pgTestDb, TEST_DATABASE_URL, type TestDb } from '../helpers/db.ts';
+import { pgliteTestDb, pgTestDb, TEST_DATABASE_URL, type TestDb } from '../helpers/db.ts';
 import { startReceiver, type Receiver, type ReceivedRequest } from './receiver.ts';
 
 const SECRET = generateWebhookSecret();
@@ -289,5 +289,29 @@ describe('the webhook dispatcher', () => {
 
       expect(await statusCounts(t.db)).toEqual({ delivered: 1 });
     });
+  });
+});
+
+describe('the webhook dispatcher on the embedded database (PGlite)', () => {
+  it('delivers through a refused first attempt, and records both attempts', async () => {
+    const t = await pgliteTestDb();
+    const receiver = await startReceiver((r) => (r.n === 1 ? { status: 500, body: 'oops' } : { status: 200 }));
+    const d = createDispatcher({ db: t.db, endpoints: [endpoint(receiver)], userAgent: UA, scheduleMs: [10], concurrency: 2 });
+    try {
+      const [stored] = await seed(t.db, receiver, 1);
+      await deliverUntilSettled(d, t.db);
+
+      expect(await statusCounts(t.db)).toEqual({ delivered: 1 });
+      expect(receiver.requests.map((r) => [r.answered, verified(r).id])).toEqual([
+        [500, stored!.id],
+        [200, stored!.id],
+      ]);
+      const [stats] = await webhookStats(t.db);
+      expect(stats).toMatchObject({ delivered: 1, lastError: { status: 500, message: 'HTTP 500: oops' } });
+    } finally {
+      await d.close();
+      await receiver.close();
+      await t.drop();
+    }
   });
 });
