@@ -21,6 +21,8 @@ const UNIT = [
   'test/cli/options.test.ts',
   'test/cli/parse.test.ts',
   'test/cli/signals.test.ts',
+  'test/notify/signature.test.ts',
+  'test/notify/retry-schedule.test.ts',
 ];
 
 const E2E = [
@@ -32,6 +34,7 @@ const E2E = [
   'test/crawl/fleet-budget.test.ts',
   'test/fleet/browser.test.ts',
   'test/fleet/bullmq.test.ts',
+  'test/fleet/worker-webhooks.test.ts',
   'test/jobs/reparse.test.ts',
   'test/store/migrate.test.ts',
 ];

@@ -7,6 +7,9 @@ import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { STANDARD_RETRY_SCHEDULE_MS, formatDurationList, parseDurationList } from '../src/notify/retry-schedule.ts';
+import { webhookSecretProblem } from '../src/notify/signature.ts';
+import { EVENT_TYPES, type EventType, type WebhookEndpoint } from '../src/store/events.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -23,6 +26,78 @@ const optionalUrl = (protocols: string[]) =>
         return false;
       }
     }, `must be a URL (${protocols.join(' or ')})`);
+
+const isHttpUrl = (v: string): boolean => {
+  try {
+    return ['http:', 'https:'].includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * WEBHOOKS: a JSON array of `{ url, events?, secret? }`. Messages say which endpoint (from 1)
+ * and what is wrong; the secret of an endpoint without one is filled in from WEBHOOK_SECRET by
+ * loadConfig.
+ */
+const webhooksSchema = z
+  .string()
+  .optional()
+  .transform((raw, ctx): WebhookEndpoint[] => {
+    if (raw === undefined) return [];
+    const fail = (message: string) => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (e) {
+      // The parser's message quotes the text around the error, which may be a secret: only its position is kept.
+      const position = /position (\d+)/.exec((e as Error).message)?.[1];
+      return fail(`is not valid JSON${position ? ` (at character ${position})` : ''}: a list of {"url", "events", "secret"} is expected`);
+    }
+    if (!Array.isArray(json)) return fail('must be a JSON list of endpoints: [{"url": "https://…", "events": ["answer_arrived"], "secret": "whsec_…"}]');
+    const endpoints: WebhookEndpoint[] = [];
+    const seen = new Set<string>();
+    for (const [i, entry] of json.entries()) {
+      const at = `endpoint ${i + 1}`;
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return fail(`${at} must be an object {"url", "events", "secret"}`);
+      const { url, events, secret, ...rest } = entry as Record<string, unknown>;
+      const unknownKeys = Object.keys(rest);
+      if (unknownKeys.length > 0) return fail(`${at} has unknown key(s) ${unknownKeys.join(', ')} (known: url, events, secret)`);
+      if (typeof url !== 'string' || !isHttpUrl(url)) return fail(`${at}: "url" must be an http or https URL`);
+      if (seen.has(url)) return fail(`${at}: ${url} is listed twice`);
+      seen.add(url);
+      let types: WebhookEndpoint['events'] = '*';
+      if (events !== undefined && events !== '*') {
+        if (!Array.isArray(events) || events.length === 0 || !events.every((t) => typeof t === 'string')) return fail(`${at}: "events" must be "*" or a non-empty list of event types`);
+        const unknown = events.filter((t) => !(EVENT_TYPES as readonly string[]).includes(t));
+        if (unknown.length > 0) return fail(`${at}: unknown event type(s) ${unknown.map((t) => JSON.stringify(t)).join(', ')} (known: ${EVENT_TYPES.join(', ')})`);
+        types = [...new Set(events as EventType[])];
+      }
+      if (secret !== undefined) {
+        const problem = typeof secret === 'string' ? webhookSecretProblem(secret) : 'must be a string';
+        if (problem) return fail(`${at}: "secret" ${problem}`);
+      }
+      endpoints.push({ url, events: types, ...(secret === undefined ? {} : { secret: secret as string }) });
+    }
+    return endpoints;
+  });
+
+const durationList = (fallback: readonly number[]) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return [...fallback];
+      try {
+        return parseDurationList(raw);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    });
 
 /** One entry per setting: environment variable → typed field. Keep README's table in step. */
 export const SETTINGS = {
@@ -57,6 +132,29 @@ export const SETTINGS = {
   currentLegislature: { env: 'CURRENT_LEGISLATURE', schema: int(1).default(8), doc: 'The open legislature; older ones are closed and only refetched with --full.' },
   jobLockMs: { env: 'JOB_LOCK_MS', schema: int(1000).default(30_000), doc: 'How long a job stays locked to a worker without renewal: a dead worker\'s jobs are taken over after it.' },
   shutdownTimeoutMs: { env: 'SHUTDOWN_TIMEOUT_MS', schema: int(0).default(30_000), doc: 'Graceful shutdown deadline.' },
+  webhooks: {
+    env: 'WEBHOOKS',
+    schema: webhooksSchema,
+    sensitive: true,
+    doc: 'Webhook receivers, a JSON list: [{"url":"https://…","events":["answer_arrived"],"secret":"whsec_…"}]; events default to all ("*"), secret to WEBHOOK_SECRET. Unset: no webhooks.',
+  },
+  webhookSecret: {
+    env: 'WEBHOOK_SECRET',
+    schema: z
+      .string()
+      .trim()
+      .refine((v) => webhookSecretProblem(v) === null, { error: (issue) => webhookSecretProblem(String(issue.input)) ?? 'invalid' })
+      .optional(),
+    sensitive: true,
+    doc: 'Standard Webhooks signing secret (whsec_ + base64 of 24 to 64 random bytes) of the endpoints that have none.',
+  },
+  webhookTimeoutMs: { env: 'WEBHOOK_TIMEOUT_MS', schema: int(100).default(15_000), doc: 'Total time for one webhook attempt; a slower receiver counts as failed and is tried again.' },
+  webhookConcurrency: { env: 'WEBHOOK_CONCURRENCY', schema: int(1).default(4), doc: 'Webhook attempts in flight at once in one process.' },
+  webhookRetryScheduleMs: {
+    env: 'WEBHOOK_RETRY_SCHEDULE',
+    schema: durationList(STANDARD_RETRY_SCHEDULE_MS),
+    doc: `Delays between webhook attempts (units ms, s, m, h, d); after the last, the delivery is failed. Default: Standard Webhooks' ${formatDurationList(STANDARD_RETRY_SCHEDULE_MS)} (about 27 h).`,
+  },
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -84,11 +182,23 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     const raw = env[setting.env];
     const value = raw === undefined || raw === '' ? undefined : raw;
     const result = (setting.schema as z.ZodType).safeParse(value);
+    // A secret is never echoed back (WEBHOOKS holds secrets too).
+    const got = 'sensitive' in setting && setting.sensitive ? 'value not shown' : `got ${JSON.stringify(raw)}`;
     if (result.success) out[key] = result.data;
-    else problems.push({ variable: setting.env, message: `${result.error.issues[0]?.message ?? 'invalid'} (got ${JSON.stringify(raw)})` });
+    else problems.push({ variable: setting.env, message: `${result.error.issues[0]?.message ?? 'invalid'} (${got})` });
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return out as Config;
+  const config = out as Config;
+  return { ...config, webhooks: withDefaultSecret(config.webhooks, config.webhookSecret) };
+}
+
+/** Every endpoint with its secret: its own, or WEBHOOK_SECRET; an endpoint with neither is an error naming WEBHOOKS. */
+function withDefaultSecret(endpoints: WebhookEndpoint[], fallback: string | undefined): WebhookEndpoint[] {
+  const missing = endpoints.filter((e) => !e.secret && !fallback);
+  if (missing.length > 0) {
+    throw new ConfigError([{ variable: 'WEBHOOKS', message: `${missing.map((e) => e.url).join(', ')} has no "secret" and WEBHOOK_SECRET is unset: every delivery is signed` }]);
+  }
+  return endpoints.map((e) => ({ ...e, secret: e.secret ?? fallback }));
 }
 
 /** The User-Agent every request to the Senate carries. */

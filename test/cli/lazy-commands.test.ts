@@ -19,6 +19,9 @@ describe('the CLI from the sources (through tsx)', () => {
     [['no-such-command'], 2],
     [['crawl', '--legislature', 'eight'], 2],
     [['runs', '--limit', '0'], 2],
+    [['webhooks', '--help'], 0],
+    [['webhooks', 'retry'], 2],
+    [['webhooks', 'show', 'not-an-event'], 2],
   ])('answers %j with exit %i and loads none of the heavy packages', async (args, code) => {
     const r = await runLogged(DEV_BIN, args);
     expect(r.code, r.stderr).toBe(code);

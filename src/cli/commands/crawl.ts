@@ -3,6 +3,7 @@ import { describeRunning, startCrawlRun, startOrJoinCrawlRun } from '../../../jo
 import { bullEnqueue, createQueues, redisConnection } from '../../../workers/bullmq.ts';
 import { createInProcessRunner } from '../../../workers/in-process.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
+import { CRAWL_END_DELIVERY_MS, deliverBeforeExit, reportLine } from '../../notify/from-config.ts';
 import { finishRun } from '../../store/runs.ts';
 import { UsageError, WorkFailedError } from '../../util/errors.ts';
 import { createLogger } from '../../util/logger.ts';
@@ -70,6 +71,9 @@ export async function crawl(opts: CrawlOptions, io: Io): Promise<void> {
       if (signals.received) await finishRun(db, runId, 'cancelled', 'interrupted by a signal');
       const run = await watching;
       io.stdout.write(`${summaryLine(run)}\n`);
+      // No worker runs after an in-process crawl: deliver its events now, for a few seconds at most.
+      const report = signals.received ? null : await deliverBeforeExit(config, db, logger, { deadlineMs: CRAWL_END_DELIVERY_MS });
+      if (report) io.stderr.write(`${reportLine(report)}\n`);
       if (run.status !== 'succeeded') throw new WorkFailedError(`run ${runId} ended ${run.status}`);
       return;
     }

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type { Lang } from '../../senate/question-record.ts';
 import type { Io } from '../io.ts';
 import { FIRST_WEB_LEGISLATURE, lang, legislature, legislatures, wholeNumber } from '../options.ts';
+import { eventIdArg, retryTarget } from '../webhook-options.ts';
 
 export function defineCommands(program: Command, io: Io): void {
   program
@@ -57,6 +58,38 @@ export function defineCommands(program: Command, io: Io): void {
     .argument('<file-or-url>', 'an HTML file or a question page URL')
     .option('--lang <lang>', "fr or nl (default: the URL's LANG= or -fr/-nl in the file name)", lang)
     .action(async (target: string, opts: { lang?: Lang }) => (await import('./parse.ts')).parse(target, opts, io));
+
+  const webhooks = program.command('webhooks').description('Webhook deliveries: their state per endpoint (the default), one event\'s attempts, retries, delivery');
+  // The default subcommand, so that `webhooks --json` and `webhooks show <id> --json` each reach their own --json.
+  webhooks
+    .command('status', { isDefault: true })
+    .description('Per endpoint: pending, delivered and failed deliveries, the oldest pending, the last error')
+    .option('--json', 'print the endpoints as JSON')
+    .action(async (opts: { json?: boolean }) => (await import('./webhooks.ts')).webhooksStatus(opts, io));
+  webhooks
+    .command('show')
+    .description("One event's deliveries and every attempt")
+    .argument('<event-id>', 'an event id, evt_…', eventIdArg)
+    .option('--json', 'print them as JSON')
+    .action(async (eventId: string, opts: { json?: boolean }) => (await import('./webhooks.ts')).webhooksShow(eventId, opts, io));
+  webhooks
+    .command('retry')
+    .description('Put failed deliveries back to pending, with the whole retry schedule again')
+    .argument('[delivery-id]', 'one delivery (its id, as `webhooks show` lists)')
+    .option('--failed', 'every failed delivery')
+    .action(async (deliveryId: string | undefined, opts: { failed?: boolean }) => {
+      const target = retryTarget(deliveryId, opts);
+      await (await import('./webhooks.ts')).webhooksRetry(target, io);
+    });
+  webhooks
+    .command('deliver')
+    .description('Deliver what is due now and exit (for cron); --loop keeps delivering until SIGINT/SIGTERM')
+    .option('--loop', 'keep delivering, a round every few seconds')
+    .option('--timeout-ms <ms>', 'without --loop: stop after this long (default 60000)', wholeNumber('--timeout-ms'))
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: { loop?: boolean; timeoutMs?: number; json?: boolean }) =>
+      (await import('./webhooks.ts')).webhooksDeliver({ ...opts, ...(opts.timeoutMs ? { deadlineMs: opts.timeoutMs } : {}) }, io),
+    );
 
   program
     .command('healthcheck')

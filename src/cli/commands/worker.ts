@@ -2,6 +2,7 @@
 import { Redis } from 'ioredis';
 import { startFleetWorker } from '../../../workers/bullmq.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
+import { startWebhookLoop } from '../../notify/from-config.ts';
 import { UsageError } from '../../util/errors.ts';
 import { createLogger } from '../../util/logger.ts';
 import { configFor } from '../config.ts';
@@ -28,6 +29,8 @@ export async function worker(opts: { concurrency?: number }, io: Io): Promise<vo
     lockDurationMs: config.jobLockMs,
     stalledIntervalMs: Math.max(1_000, Math.floor(config.jobLockMs / 2)),
   });
+  // Every worker delivers webhooks too: the outbox is shared, claims never overlap.
+  const webhooks = startWebhookLoop(config, db, logger);
   logger.info({ concurrency, pid: process.pid }, 'worker started');
   io.stderr.write(`worker ${process.pid} started\n`);
 
@@ -37,6 +40,7 @@ export async function worker(opts: { concurrency?: number }, io: Io): Promise<vo
         logger.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down gracefully');
         const steps: [string, () => Promise<unknown>][] = [
           ['workers', () => fleet.close(config.shutdownTimeoutMs)],
+          ['webhooks', () => webhooks.close()],
           ['fetcher', () => fetcher.close()],
           ['redis', () => redis.quit()],
           ['database', () => db.close()],
