@@ -22,6 +22,14 @@ export interface PageVerdict {
   reasons: string[];
 }
 
+export interface JudgeOptions {
+  /**
+   * The page was parsed from the same archived response as the stored text (a reparse): only
+   * replacement characters are judged, since a newer parser may rightly read less or other.
+   */
+  sameSource?: boolean;
+}
+
 export interface StorePlan {
   /** The pages to store (null: keep what is stored for that language). */
   pages: Record<Lang, QuestionPage | null>;
@@ -59,13 +67,15 @@ function shortened(field: string, now: string, before: string, sameFrame: boolea
  * answer text is a cut-short copy of the stored one (or much shorter on an unchanged frame).
  * Nothing stored, or nothing stored in that language: stored.
  */
-export function judgePage(page: QuestionPage, stored: BilingualQuestion | null): PageVerdict {
+export function judgePage(page: QuestionPage, stored: BilingualQuestion | null, opts: JudgeOptions = {}): PageVerdict {
   const before = stored?.texts[page.lang];
   if (!stored || !before) return { store: true, reasons: [] };
   const reasons: string[] = [];
   const newBad = replacements(textValues(page));
   const oldBad = replacements(textValues(before));
   if (newBad > oldBad) reasons.push(`${newBad} replacement character(s) (U+FFFD) where the stored text has ${oldBad}`);
+  // The very bytes the stored text was read from: what the parser now reads from them is its call.
+  if (opts.sameSource) return { store: reasons.length === 0, reasons };
 
   const lost = (field: string, had: boolean, has: boolean) => {
     if (had && !has) reasons.push(`${field} lost`);
@@ -86,12 +96,16 @@ export function judgePage(page: QuestionPage, stored: BilingualQuestion | null):
 }
 
 /** Which of the new pages to store, judged against the stored record (null: not stored yet). */
-export function planStore(pages: Record<Lang, QuestionPage | null>, stored: BilingualQuestion | null): StorePlan {
-  const plan: StorePlan = { pages: { ...pages }, heldBack: {} };
+export function planStore(
+  pages: Partial<Record<Lang, QuestionPage | null>>,
+  stored: BilingualQuestion | null,
+  opts: Partial<Record<Lang, JudgeOptions>> = {},
+): StorePlan {
+  const plan: StorePlan = { pages: { fr: pages.fr ?? null, nl: pages.nl ?? null }, heldBack: {} };
   for (const lang of Object.keys(pages) as Lang[]) {
     const page = pages[lang];
     if (!page) continue;
-    const verdict = judgePage(page, stored);
+    const verdict = judgePage(page, stored, opts[lang]);
     if (verdict.store) continue;
     plan.pages[lang] = null;
     plan.heldBack[lang] = verdict.reasons;

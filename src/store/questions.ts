@@ -269,6 +269,12 @@ export async function markFetched(db: Queryable, id: string): Promise<boolean> {
   return rowCount > 0;
 }
 
+/** The fetch each stored language of a question was parsed from (null: not recorded). */
+export async function storedFetchIds(db: Queryable, id: string): Promise<Partial<Record<Lang, number | null>>> {
+  const { rows } = await db.query<{ lang: Lang; fetch_id: string | number | null }>('SELECT lang, fetch_id FROM question_texts WHERE question_id = $1', [id]);
+  return Object.fromEntries(rows.map((r) => [r.lang, r.fetch_id === null ? null : Number(r.fetch_id)]));
+}
+
 /** Of `ids`, the ones not stored yet (in the order given). */
 export async function idsNotStored(db: Queryable, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
