@@ -15,7 +15,7 @@ import { LANGS, type Lang, type NotAQuestionReason, type QuestionPage } from '..
 import { questionUrl } from '../src/senate/urls.ts';
 import { getFetch, getValidatorsBatch, loadBody, saveValidatorsBatch, setFetchOutcome, validatorsFrom, type Validators } from '../src/store/archive.ts';
 import { isGone, markSeen, recordMiss } from '../src/store/misses.ts';
-import { getQuestion, markFetched, markGone, upsertQuestion, type StoredQuestion } from '../src/store/questions.ts';
+import { getQuestionIfStored, markFetched, markGone, upsertQuestion, type StoredQuestion } from '../src/store/questions.ts';
 import { coerceError } from '../src/util/errors.ts';
 import { emptyCounters, fetchPage, received, type Counters, type FetchedPage } from './fetch-page.ts';
 import { followRelations } from './follow-relations.ts';
@@ -99,7 +99,7 @@ export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): P
 
   // What is stored decides whether a refusal is a miss or a failure, and whether a new page is worse.
   const needStored = LANGS.some((l) => outcomes[l].kind !== 'unchanged' && outcomes[l].kind !== 'error');
-  const stored = needStored ? await getQuestion(ctx.db, data.id) : null;
+  const stored = needStored ? await getQuestionIfStored(ctx.db, data.id) : null;
   const anyServed = LANGS.some((l) => served(outcomes[l]));
   const known = stored !== null || data.listed === true || anyServed;
 

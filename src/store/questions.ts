@@ -255,6 +255,12 @@ export async function getQuestion(db: Queryable, id: string): Promise<StoredQues
   return (await getQuestions(db, [id]))[0] ?? null;
 }
 
+/** getQuestion in one cheap query when the question is not stored (every question of a first crawl). */
+export async function getQuestionIfStored(db: Queryable, id: string): Promise<StoredQuestion | null> {
+  const { rowCount } = await db.query('SELECT 1 FROM questions WHERE id = $1', [id]);
+  return rowCount > 0 ? getQuestion(db, id) : null;
+}
+
 /**
  * Records that a question was fetched and found unchanged (both pages answered 304) without
  * rewriting it. Returns false when the question is not stored.
