@@ -8,6 +8,7 @@
  * is a failure to retry; a question is marked gone only after repeated misses over days.
  */
 import { isRetryable } from '../src/crawl/errors.ts';
+import { ChallengeError } from '../src/crawl/response.ts';
 import { mergeBilingual } from '../src/senate/bilingual.ts';
 import { PARSER_VERSION, parseQuestionPage } from '../src/senate/question-page.ts';
 import { describeNonPage, planStore } from '../src/senate/quality.ts';
@@ -58,8 +59,9 @@ export class HeldBackError extends Error {
   }
 }
 
-/** Whether one language's failure is worth another attempt of the job. */
+/** Whether one language's failure is worth another attempt of the job (a challenge in front of the Senate passes). */
 function canRetry(e: Error): boolean {
+  if (e instanceof ChallengeError) return true;
   return e instanceof PageRefusedError || e instanceof HeldBackError ? e.retryable : isRetryable(e);
 }
 
@@ -104,7 +106,17 @@ export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): P
   const known = stored !== null || data.listed === true || anyServed;
 
   const fresh = Object.fromEntries(LANGS.map((l) => [l, outcomes[l].kind === 'page' ? (outcomes[l] as { page: QuestionPage }).page : null])) as Record<Lang, QuestionPage | null>;
+  // Decided before anything is written: a page held back is a failure of its language (not stored, validators not saved).
   const plan = planStore(fresh, stored);
+  for (const lang of LANGS) {
+    const o = outcomes[lang];
+    if (o.kind === 'page' && o.warnings.length > 0) log.warn({ lang, warnings: o.warnings }, 'page read with repairs');
+    const held = plan.heldBack[lang];
+    if (held) {
+      log.warn({ lang, reasons: held }, 'page held back: worse than the stored record');
+      outcomes[lang] = { kind: 'error', error: new HeldBackError(held) };
+    }
+  }
   const failures: Partial<Record<Lang, Error>> = {};
   for (const lang of LANGS) {
     const o = outcomes[lang];
@@ -114,13 +126,6 @@ export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): P
     else if (o.kind === 'missing' && known) {
       failures[lang] = new PageRefusedError(served(outcomes[other]) ? `${o.reason} while the ${other} page is served` : o.reason, false);
     }
-    const held = plan.heldBack[lang];
-    if (held) failures[lang] = new HeldBackError(held);
-  }
-  for (const lang of LANGS) {
-    const o = outcomes[lang];
-    if (o.kind === 'page' && o.warnings.length > 0) log.warn({ lang, warnings: o.warnings }, 'page read with repairs');
-    if (plan.heldBack[lang]) log.warn({ lang, reasons: plan.heldBack[lang] }, 'page held back: worse than the stored record');
   }
   const failed = Object.keys(failures).length > 0;
   if (failed && ctx.attempt < ctx.maxAttempts && Object.values(failures).some((e) => canRetry(e))) {
@@ -152,14 +157,14 @@ export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): P
   const outcome = await upsertQuestion(ctx.db, record, {
     parserVersion: PARSER_VERSION,
     runId: data.runId,
-    fetchIds: Object.fromEntries(LANGS.flatMap((l) => (outcomes[l].kind === 'page' && plan.pages[l] ? [[l, (outcomes[l] as { fetchId: number }).fetchId]] : []))),
+    fetchIds: Object.fromEntries(LANGS.flatMap((l) => (outcomes[l].kind === 'page' ? [[l, (outcomes[l] as { fetchId: number }).fetchId]] : []))),
   });
-  // Only now that the content is stored may a later fetch be answered 304 for it; never for a page held back.
+  // Only now that the content is stored may a later fetch be answered 304 for it.
   await saveValidatorsBatch(
     ctx.db,
     LANGS.flatMap((l) => {
       const o = outcomes[l];
-      return o.kind === 'page' && plan.pages[l] && o.validators ? [{ url: o.url, validators: o.validators }] : [];
+      return o.kind === 'page' && o.validators ? [{ url: o.url, validators: o.validators }] : [];
     }),
   );
   await markSeen(ctx.db, data.id);
