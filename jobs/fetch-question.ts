@@ -193,7 +193,7 @@ async function missed(
   const failed = Object.keys(failures).length > 0;
   let note = '';
   if (LANGS.every((l) => missLike(outcomes[l]))) {
-    const reason = LANGS.map((l) => `${l}: ${describe(outcomes[l])}`).join('; ');
+    const reason = LANGS.map((l) => `${l}: ${describeOutcome(outcomes[l])}`).join('; ');
     const miss = await recordMiss(ctx.db, data.id, reason, data.runId);
     const rule = { goneAfterMisses: ctx.config.goneAfterMisses, goneAfterDays: ctx.config.goneAfterDays };
     if (stored && (stored.goneSince !== null || isGone(miss, rule))) {
@@ -209,7 +209,7 @@ async function missed(
   return { outcome: failedOutcome(failures, note), counters: { ...base, questionsFailed: 1 } };
 }
 
-function describe(o: LangOutcome): string {
+function describeOutcome(o: LangOutcome): string {
   if (o.kind === 'missing') return o.reason;
   if (o.kind === 'refused') return o.nonPage ?? o.message;
   if (o.kind === 'error') return o.error.message;

@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getMiss, idsBackingOff, isGone, markSeen, missBackoffDays, recordMiss } from '../../src/store/misses.ts';
 import { getQuestion, markFetched, markGone, refetchCandidates, unknownRelationTargets, upsertQuestion } from '../../src/store/questions.ts';
-import { pgTestDb, type TestDb } from '../helpers/db.ts';
+import { pgliteTestDb, pgTestDb, type TestDb } from '../helpers/db.ts';
 import { answered, question } from '../helpers/questions.ts';
 
 const DAY = 86_400_000;
 const at = (days: number) => new Date(Date.UTC(2026, 0, 1) + days * DAY);
 
-describe('question misses', () => {
+describe.each([
+  ['PostgreSQL', pgTestDb],
+  ['PGlite', pgliteTestDb],
+] as const)('question misses on %s', (_engine, open) => {
   let t: TestDb;
   beforeAll(async () => {
-    t = await pgTestDb();
+    t = await open();
   });
   afterAll(async () => {
     await t?.drop();
