@@ -110,11 +110,16 @@ export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): P
   const plan = planStore(fresh, stored);
   for (const lang of LANGS) {
     const o = outcomes[lang];
-    if (o.kind === 'page' && o.warnings.length > 0) log.warn({ lang, warnings: o.warnings }, 'page read with repairs');
+    if (o.kind !== 'page') continue;
     const held = plan.heldBack[lang];
+    // The archive row says what became of the page: a decode fallback or removed NULs are counted there.
     if (held) {
       log.warn({ lang, reasons: held }, 'page held back: worse than the stored record');
+      await setFetchOutcome(ctx.db, o.fetchId, `held_back: ${held.join('; ')}`.slice(0, 500));
       outcomes[lang] = { kind: 'error', error: new HeldBackError(held) };
+    } else if (o.warnings.length > 0) {
+      log.warn({ lang, warnings: o.warnings }, 'page read with repairs');
+      await setFetchOutcome(ctx.db, o.fetchId, `ok: ${o.warnings.join('; ')}`.slice(0, 500));
     }
   }
   const failures: Partial<Record<Lang, Error>> = {};

@@ -109,11 +109,27 @@ describe('fetch-question, judging what it fetched', () => {
     expect(await validatorsOf(url), 'validators of the held-back page').toBe(validatorsBefore);
     const archived = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM fetches WHERE run_id = $1 AND url = $2 AND status = 200 AND sha256 IS NOT NULL`, [run.id, url]);
     expect(archived.rows[0]!.n, 'held-back pages archived (one per attempt)').toBe(2);
+    const marked = await t.db.query<{ outcome: string }>(`SELECT outcome FROM fetches WHERE run_id = $1 AND url = $2 AND status = 200`, [run.id, url]);
+    expect(marked.rows.map((r) => r.outcome)).toEqual([expect.stringMatching(/^held_back: /), expect.stringMatching(/^held_back: /)]);
 
     const next = await crawlInProcess(fake, t.db, { full: true });
     expect(next.status).toBe('succeeded');
     expect((await getQuestion(t.db, id))!.texts.nl!.subject).toBe('Een verbeterd onderwerp');
     expect(await validatorsOf(url)).not.toBe(validatorsBefore);
+  });
+
+  it('reads a page announced with a lying charset as it is, stores nothing worse, and counts the decode fallback on its archive row', async () => {
+    const id = fake.ids()[1]!;
+    const before = await getQuestion(t.db, id);
+    fake.configure({ validators: false });
+    const lying = fake.fault({ kind: 'wrong-charset', match: new RegExp(`SchriftelijkeVraag&LEG=8&NR=${id.split('-')[1]}&`) });
+    const run = await crawlInProcess(fake, t.db, { full: true });
+    lying.remove();
+    fake.configure({ validators: true });
+    expect(run.status).toBe('succeeded');
+    expect(await getQuestion(t.db, id)).toEqual({ ...before, lastFetchedAt: expect.any(Date) });
+    const { rows } = await t.db.query<{ lang: string; outcome: string }>(`SELECT lang, outcome FROM fetches WHERE run_id = $1 AND question_id = $2 ORDER BY lang`, [run.id, id]);
+    expect(rows).toEqual(['fr', 'nl'].map((lang) => ({ lang, outcome: expect.stringMatching(/^ok: decoded as windows-1252: the header's utf-8 read the page with replacement characters/) })));
   });
 });
 
