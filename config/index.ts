@@ -128,6 +128,8 @@ export const SETTINGS = {
   workerConcurrency: { env: 'WORKER_CONCURRENCY', schema: int(1).default(4), doc: 'Jobs one worker process runs at once.' },
   queuePrefix: { env: 'QUEUE_PREFIX', schema: z.string().min(1).default('sq'), doc: 'BullMQ key prefix (one per deployment).' },
   probeMisses: { env: 'PROBE_MISSES', schema: int(1).default(20), doc: 'Consecutive missing numbers that end probing past the highest known one.' },
+  goneAfterMisses: { env: 'GONE_AFTER_MISSES', schema: int(1).default(3), doc: 'A stored question is marked gone after this many consecutive runs that found it missing (404, or no question page)...' },
+  goneAfterDays: { env: 'GONE_AFTER_DAYS', schema: int(0).default(7), doc: '...spanning at least this many days since the first of them. Missing questions are retried on a backoff of 1 day doubling to 30.' },
   recentAnswerDays: { env: 'RECENT_ANSWER_DAYS', schema: int(0).default(30), doc: 'Answered questions are refetched for this many days after the answer.' },
   currentLegislature: { env: 'CURRENT_LEGISLATURE', schema: int(1).default(8), doc: 'The open legislature; older ones are closed and only refetched with --full.' },
   jobLockMs: { env: 'JOB_LOCK_MS', schema: int(1000).default(30_000), doc: 'How long a job stays locked to a worker without renewal: a dead worker\'s jobs are taken over after it.' },
