@@ -330,7 +330,11 @@ export async function writeHistory(tx: Queryable, questionId: string, plan: Pick
 
 async function storeEvents(tx: Queryable, questionId: string, events: readonly PlannedEvent[], ctx: Omit<HistoryContext, 'cause' | 'parserVersion'>, changeIds = new Map<string, number>()): Promise<void> {
   if (events.length === 0) return;
-  const rows: NewEvent[] = events.map((e) => {
+  await insertEvents(tx, newEvents(questionId, events, ctx, changeIds), ctx.endpoints ?? []);
+}
+
+function newEvents(questionId: string, events: readonly PlannedEvent[], ctx: Omit<HistoryContext, 'cause' | 'parserVersion'>, changeIds = new Map<string, number>()): NewEvent[] {
+  return events.map((e) => {
     const changeId = e.change === undefined ? undefined : changeIds.get(e.change);
     if (e.change !== undefined && changeId === undefined) throw new Error(`event ${e.type} of ${questionId} names change ${e.change}, which was not written`);
     return {
@@ -344,12 +348,11 @@ async function storeEvents(tx: Queryable, questionId: string, events: readonly P
       runId: ctx.runId ?? null,
     };
   });
-  await insertEvents(tx, rows, ctx.endpoints ?? []);
 }
 
-/** Stores the question_new event of a question just inserted (in the insert's transaction). */
-export async function writeQuestionNew(tx: Queryable, q: BilingualQuestion, ctx: Omit<HistoryContext, 'cause' | 'parserVersion'>): Promise<void> {
-  await storeEvents(tx, q.id, [questionNewEvent(q)], ctx);
+/** The question_new event of a question stored for the first time, ready for insertEvents or eventWriteCtes. */
+export function questionNewEvents(q: BilingualQuestion, ctx: Omit<HistoryContext, 'cause' | 'parserVersion'>): NewEvent[] {
+  return newEvents(q.id, [questionNewEvent(q)], ctx);
 }
 
 /** The `changeRef`s of a question's fields whose latest change is `source_field_missing`. */

@@ -16,8 +16,8 @@ import {
 } from '../senate/fields.ts';
 import type { BilingualQuestion, ChronologyEvent, Lang, QuestionTexts, Relation } from '../senate/question-record.ts';
 import type { Db, Queryable } from './db.ts';
-import type { WebhookEndpoint } from './events.ts';
-import { canonicalRecord, missingFields, openMissingFields, planHistory, writeHistory, writeOrigin, writeQuestionBack, writeQuestionNew, type ChangeCause } from './history.ts';
+import { eventWriteCtes, type NewEvent, type WebhookEndpoint } from './events.ts';
+import { canonicalRecord, missingFields, openMissingFields, planHistory, writeHistory, writeOrigin, writeQuestionBack, questionNewEvents, type ChangeCause } from './history.ts';
 
 /** What the store takes: the parser's bilingual record (per-language fields in `texts`). */
 export type QuestionInput = BilingualQuestion;
@@ -100,10 +100,11 @@ function fromRow(fields: readonly NamedField[], row: Record<string, unknown>): R
 
 /**
  * Writes one question; returns whether it was new, changed or identical to what was stored.
- * With change history (the default), in one transaction: a question not stored yet is
- * inserted with its first version (question_origins) and its question_new event; a stored one
- * is locked, compared field by field, and what changed is written with its `changes` rows and
- * events (src/store/history.ts). The lock makes two writers of the same version write one set.
+ * With change history (the default): a question not stored yet is inserted with its first
+ * version (question_origins) and its question_new event, in one statement; a stored one is
+ * locked, compared field by field, and what changed is written with its `changes` rows and
+ * events in one transaction (src/store/history.ts). The lock makes two writers of the same
+ * version write one set.
  */
 export async function upsertQuestion(db: Db, q: QuestionInput, ctx: UpsertContext): Promise<UpsertOutcome> {
   if (ctx.history === false) return upsertLatest(db, q, ctx);
@@ -114,15 +115,16 @@ export async function upsertQuestion(db: Db, q: QuestionInput, ctx: UpsertContex
   const { shared: sharedHash, texts: textHashes } = contentHashes(q);
   const langs = Object.keys(textHashes) as Lang[];
 
+  // A question not stored yet (every question of a first crawl) costs one statement: the row, its
+  // children, its first version and its question_new event with their outbox rows.
+  const origin = { record: canonicalRecord(q), fetchIds: ctx.fetchIds ?? {} };
+  const newEvents = cause === 'senate' ? { events: questionNewEvents(q, hist), endpoints: ctx.endpoints ?? [] } : undefined;
+  const { rows: [created] } = await db.query<{ inserted: number }>(
+    ...writeStatement('insert-new', q, ctx, { now, sharedHash, chronology: true, texts: langs.map((l) => [l, textHashes[l]!]), origin, newEvents, fetched }),
+  );
+  if (created?.inserted === 1) return 'new';
+
   return db.transaction(async (tx) => {
-    const origin = { record: canonicalRecord(q), fetchIds: ctx.fetchIds ?? {} };
-    const { rows: [created] } = await tx.query<{ inserted: number }>(
-      ...writeStatement('insert-new', q, ctx, { now, sharedHash, chronology: true, texts: langs.map((l) => [l, textHashes[l]!]), origin, fetched }),
-    );
-    if (created?.inserted === 1) {
-      if (cause === 'senate') await writeQuestionNew(tx, q, hist);
-      return 'new';
-    }
     const { rows } = await tx.query<{
       content_sha256: string | null;
       text_hashes: Record<string, string> | null;
@@ -223,6 +225,8 @@ function writeStatement(
     texts: [Lang, string][];
     /** insert-new: the question's first version, kept in question_origins when the row is inserted. */
     origin?: { record: unknown; fetchIds: Partial<Record<Lang, number>> };
+    /** insert-new: events stored (with their outbox rows) when the row is inserted. */
+    newEvents?: { events: readonly NewEvent[]; endpoints: readonly WebhookEndpoint[] } | undefined;
     /** false (a reparse): the Senate was not asked, so last_fetched_at and gone_since stay. */
     fetched: boolean;
   },
@@ -253,6 +257,7 @@ function writeStatement(
           WHERE EXISTS (SELECT 1 FROM q))`,
     );
   }
+  if (fresh && w.newEvents) ctes.push(...eventWriteCtes(w.newEvents.events, w.newEvents.endpoints, $, 'EXISTS (SELECT 1 FROM q)'));
   if (w.chronology) {
     if (!fresh) {
       ctes.push(
