@@ -18,15 +18,17 @@
  *   question's changes from it reproduces the stored row (`replayChanges`).
  */
 import {
-  compareField,
   fieldOf,
   IDENTITY_FIELDS,
   SHARED_FIELD_NAMES,
   TEXT_FIELD_NAMES,
   type FieldName,
+  type SharedFieldName,
+  type TextFieldName,
 } from '../senate/fields.ts';
 import { LANGS, type BilingualQuestion, type Lang } from '../senate/question-record.ts';
 import type { Db, Queryable } from './db.ts';
+import { diffQuestion } from './diff.ts';
 import { insertEvents, type EventType, type NewEvent, type WebhookEndpoint } from './events.ts';
 
 /** What a change is attributed to: the Senate's page changed, or a newer parser read the same page differently. */
@@ -110,37 +112,21 @@ export function missingFields(before: BilingualQuestion, after: BilingualQuestio
 export function planHistory(before: BilingualQuestion, after: BilingualQuestion, opts: PlanOptions): HistoryPlan {
   const changes: PlannedChange[] = [];
   const missing = new Set(missingFields(before, after));
-  const compareOne = <T extends Record<string, unknown>>(lang: Lang | null, field: FieldName, b: T, a: T, into: T): void => {
-    const cmp = compareField(field, b[field], a[field]);
-    if (cmp === 'same') return;
-    const ref = changeRef(lang, field);
-    const old = canonical(field, b[field]);
-    if (missing.has(ref)) {
-      (into as Record<string, unknown>)[field] = b[field];
-      if (!opts.openMissing?.has(ref)) changes.push({ lang, field, kind: 'source_field_missing', old, new: null });
-      return;
-    }
-    changes.push({ lang, field, kind: cmp === 'whitespace' ? 'reformatted' : 'changed', old, new: canonical(field, a[field]) });
-  };
-
   const record: BilingualQuestion = { ...after, texts: { ...after.texts } };
-  for (const f of SHARED_FIELD_NAMES) {
-    compareOne(null, f, before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>, record as unknown as Record<string, unknown>);
-  }
-  const newLangs: Lang[] = [];
-  for (const lang of LANGS) {
-    const a = after.texts[lang];
-    if (!a) continue;
-    const b = before.texts[lang];
-    if (!b) {
-      newLangs.push(lang);
-      for (const f of TEXT_FIELD_NAMES) changes.push({ lang, field: f, kind: 'changed', old: null, new: canonical(f, a[f]) });
+  for (const d of diffQuestion(before, after)) {
+    const ref = changeRef(d.lang, d.field);
+    const old = canonical(d.field, d.old);
+    if (missing.has(ref)) {
+      // Not on the page: the stored value stays.
+      if (d.lang === null) (record as unknown as Record<string, unknown>)[d.field] = before[d.field as SharedFieldName];
+      else record.texts[d.lang] = { ...record.texts[d.lang]!, [d.field]: before.texts[d.lang]![d.field as TextFieldName] };
+      if (!opts.openMissing?.has(ref)) changes.push({ lang: d.lang, field: d.field, kind: 'source_field_missing', old, new: null });
       continue;
     }
-    const into = { ...a };
-    for (const f of TEXT_FIELD_NAMES) compareOne(lang, f, b as unknown as Record<string, unknown>, a as unknown as Record<string, unknown>, into as unknown as Record<string, unknown>);
-    record.texts[lang] = into;
+    // A language stored for the first time is all "different" (old null): recorded so it can be replayed.
+    changes.push({ lang: d.lang, field: d.field, kind: d.whitespaceOnly ? 'reformatted' : 'changed', old, new: canonical(d.field, d.new) });
   }
+  const newLangs = LANGS.filter((l) => after.texts[l] && !before.texts[l]);
   const events = opts.cause === 'senate' ? eventsOf(before, record, changes, newLangs) : [];
   return { record, changes, events };
 }
