@@ -134,6 +134,11 @@ export const SETTINGS = {
   currentLegislature: { env: 'CURRENT_LEGISLATURE', schema: int(1).default(8), doc: 'The open legislature; older ones are closed and only refetched with --full.' },
   jobLockMs: { env: 'JOB_LOCK_MS', schema: int(1000).default(30_000), doc: 'How long a job stays locked to a worker without renewal: a dead worker\'s jobs are taken over after it.' },
   shutdownTimeoutMs: { env: 'SHUTDOWN_TIMEOUT_MS', schema: int(0).default(30_000), doc: 'Graceful shutdown deadline.' },
+  changeHistory: {
+    env: 'CHANGE_HISTORY',
+    schema: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on').transform((v) => v === 'on'),
+    doc: 'on: every upsert records what changed (changes) and its events (events, webhooks) in the same transaction. off: only the latest state is stored (benchmarks only).',
+  },
   webhooks: {
     env: 'WEBHOOKS',
     schema: webhooksSchema,

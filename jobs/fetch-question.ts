@@ -163,6 +163,10 @@ export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): P
     parserVersion: PARSER_VERSION,
     runId: data.runId,
     fetchIds: Object.fromEntries(LANGS.flatMap((l) => (outcomes[l].kind === 'page' ? [[l, (outcomes[l] as { fetchId: number }).fetchId]] : []))),
+    // Change history and its events, in the upsert's transaction (src/store/history.ts).
+    cause: 'senate',
+    endpoints: ctx.config.webhooks,
+    history: ctx.config.changeHistory,
   });
   // Only now that the content is stored may a later fetch be answered 304 for it.
   await saveValidatorsBatch(

@@ -68,7 +68,8 @@ export async function reparse(deps: { db: Db; logger: Logger }, opts: ReparseOpt
       return;
     }
     report.changed.push({ id, changes });
-    if (!opts.dryRun) await upsertQuestion(db, record, { parserVersion: PARSER_VERSION, runId, fetchIds });
+    // A newer parser's reading of the same pages: changes marked cause 'parser', no events.
+    if (!opts.dryRun) await upsertQuestion(db, record, { parserVersion: PARSER_VERSION, runId, fetchIds, cause: 'parser' });
   };
   try {
     for await (const page of archivedQuestionPages(db, { ...(opts.legislature ? { legislature: opts.legislature } : {}) })) {

@@ -16,6 +16,8 @@ import {
 } from '../senate/fields.ts';
 import type { BilingualQuestion, ChronologyEvent, Lang, QuestionTexts, Relation } from '../senate/question-record.ts';
 import type { Db, Queryable } from './db.ts';
+import { eventWriteCtes, type NewEvent, type WebhookEndpoint } from './events.ts';
+import { canonicalRecord, missingFields, openMissingFields, planHistory, writeHistory, writeOrigin, writeQuestionBack, questionNewEvents, type ChangeCause } from './history.ts';
 
 /** What the store takes: the parser's bilingual record (per-language fields in `texts`). */
 export type QuestionInput = BilingualQuestion;
@@ -27,6 +29,15 @@ export interface UpsertContext {
   /** fetch id of the response each language was parsed from */
   fetchIds?: Partial<Record<Lang, number>>;
   now?: Date;
+  /**
+   * What the differences are attributed to (change history): 'senate' (default), the page
+   * changed; 'parser', a reparse read the archived page differently (changes, no events).
+   */
+  cause?: ChangeCause;
+  /** Webhook endpoints (WEBHOOKS) that get outbox rows for the events. Default none. */
+  endpoints?: readonly WebhookEndpoint[];
+  /** false: store the latest state only, no changes, origins or events (CHANGE_HISTORY=off). Default true. */
+  history?: boolean;
 }
 
 export type UpsertOutcome = 'new' | 'changed' | 'unchanged';
@@ -89,17 +100,89 @@ function fromRow(fields: readonly NamedField[], row: Record<string, unknown>): R
 
 /**
  * Writes one question; returns whether it was new, changed or identical to what was stored.
- * A question not stored yet (every question of a first crawl) costs one statement: the row
- * and its children are inserted together when the row's insert did not conflict. Otherwise
- * the stored hashes are read under a row lock and only what changed is written.
+ * With change history (the default): a question not stored yet is inserted with its first
+ * version (question_origins) and its question_new event, in one statement; a stored one is
+ * locked, compared field by field, and what changed is written with its `changes` rows and
+ * events in one transaction (src/store/history.ts). The lock makes two writers of the same
+ * version write one set.
  */
 export async function upsertQuestion(db: Db, q: QuestionInput, ctx: UpsertContext): Promise<UpsertOutcome> {
+  if (ctx.history === false) return upsertLatest(db, q, ctx);
+  const now = ctx.now ?? new Date();
+  const cause = ctx.cause ?? 'senate';
+  const fetched = cause === 'senate';
+  const hist = { cause, parserVersion: ctx.parserVersion, runId: ctx.runId ?? null, fetchIds: ctx.fetchIds, now, endpoints: ctx.endpoints };
+  const { shared: sharedHash, texts: textHashes } = contentHashes(q);
+  const langs = Object.keys(textHashes) as Lang[];
+
+  // A question not stored yet (every question of a first crawl) costs one statement: the row, its
+  // children, its first version and its question_new event with their outbox rows.
+  const origin = { record: canonicalRecord(q), fetchIds: ctx.fetchIds ?? {} };
+  const newEvents = cause === 'senate' ? { events: questionNewEvents(q, hist), endpoints: ctx.endpoints ?? [] } : undefined;
+  const { rows: [created] } = await db.query<{ inserted: number }>(
+    ...writeStatement('insert-new', q, ctx, { now, sharedHash, chronology: true, texts: langs.map((l) => [l, textHashes[l]!]), origin, newEvents, fetched }),
+  );
+  if (created?.inserted === 1) return 'new';
+
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{
+      content_sha256: string | null;
+      text_hashes: Record<string, string> | null;
+      gone_since: Date | null;
+      parser_version: string | null;
+      first_seen_at: Date;
+      has_origin: boolean;
+    }>(
+      `SELECT q.content_sha256, q.gone_since, q.parser_version, q.first_seen_at,
+              (SELECT jsonb_object_agg(t.lang, t.content_sha256) FROM question_texts t WHERE t.question_id = q.id) AS text_hashes,
+              EXISTS (SELECT 1 FROM question_origins o WHERE o.question_id = q.id) AS has_origin
+         FROM questions q WHERE q.id = $1 FOR UPDATE`,
+      [q.id],
+    );
+    const existing = rows[0];
+    // The insert conflicted, so the row exists; questions are never deleted but by hand.
+    if (!existing) throw new Error(`question ${q.id} was deleted while it was being stored`);
+    const back = fetched && existing.gone_since !== null;
+    const markFetchedNow = async () => {
+      if (fetched) await tx.query('UPDATE questions SET last_fetched_at = $2, gone_since = NULL WHERE id = $1', [q.id, now]);
+      if (back) await writeQuestionBack(tx, q.id, existing.gone_since!, hist);
+    };
+    if (existing.content_sha256 === sharedHash && langs.every((l) => existing.text_hashes?.[l] === textHashes[l])) {
+      await markFetchedNow();
+      return 'unchanged';
+    }
+
+    const before = (await getQuestions(tx, [q.id]))[0]!;
+    const openMissing = missingFields(before, q).length > 0 ? await openMissingFields(tx, q.id) : new Set<string>();
+    const plan = planHistory(before, q, { cause, openMissing });
+    const stored = contentHashes(plan.record);
+    const changedLangs = langs.filter((l) => existing.text_hashes?.[l] !== stored.texts[l]);
+    if (existing.content_sha256 !== stored.shared || changedLangs.length > 0) {
+      const chronology = existing.content_sha256 !== stored.shared;
+      await tx.query(...writeStatement('upsert', plan.record, ctx, { now, sharedHash: stored.shared, chronology, texts: changedLangs.map((l) => [l, stored.texts[l]!]), fetched }));
+      if (back) await writeQuestionBack(tx, q.id, existing.gone_since!, hist);
+    } else await markFetchedNow();
+    if (plan.changes.length > 0 && !existing.has_origin) {
+      // Stored before change history existed: what was stored is its first version.
+      await writeOrigin(tx, before, { observedAt: before.firstSeenAt, parserVersion: existing.parser_version ?? 'unknown' });
+    }
+    await writeHistory(tx, q.id, plan, hist);
+    return plan.changes.some((c) => c.kind === 'changed') ? 'changed' : 'unchanged';
+  });
+}
+
+/**
+ * The upsert without change history (CHANGE_HISTORY=off): a question not stored yet costs one
+ * statement; otherwise the stored hashes are read under a row lock and only what changed is
+ * written.
+ */
+async function upsertLatest(db: Db, q: QuestionInput, ctx: UpsertContext): Promise<UpsertOutcome> {
   const now = ctx.now ?? new Date();
   const { shared: sharedHash, texts: textHashes } = contentHashes(q);
   const langs = Object.keys(textHashes) as Lang[];
   const allTexts = langs.map((l): [Lang, string] => [l, textHashes[l]!]);
 
-  const { rows: [created] } = await db.query<{ inserted: number }>(...writeStatement('insert-new', q, ctx, { now, sharedHash, chronology: true, texts: allTexts }));
+  const { rows: [created] } = await db.query<{ inserted: number }>(...writeStatement('insert-new', q, ctx, { now, sharedHash, chronology: true, texts: allTexts, fetched: true }));
   if (created?.inserted === 1) return 'new';
 
   return db.transaction(async (tx) => {
@@ -116,7 +199,7 @@ export async function upsertQuestion(db: Db, q: QuestionInput, ctx: UpsertContex
       await tx.query('UPDATE questions SET last_fetched_at = $2, gone_since = NULL WHERE id = $1', [q.id, now]);
       return 'unchanged';
     }
-    await tx.query(...writeStatement('upsert', q, ctx, { now, sharedHash, chronology: !sameShared, texts: changedLangs.map((l) => [l, textHashes[l]!]) }));
+    await tx.query(...writeStatement('upsert', q, ctx, { now, sharedHash, chronology: !sameShared, texts: changedLangs.map((l) => [l, textHashes[l]!]), fetched: true }));
     return existing ? 'changed' : 'new';
   });
 }
@@ -135,7 +218,18 @@ function writeStatement(
   mode: 'insert-new' | 'upsert',
   q: QuestionInput,
   ctx: UpsertContext,
-  w: { now: Date; sharedHash: string; chronology: boolean; texts: [Lang, string][] },
+  w: {
+    now: Date;
+    sharedHash: string;
+    chronology: boolean;
+    texts: [Lang, string][];
+    /** insert-new: the question's first version, kept in question_origins when the row is inserted. */
+    origin?: { record: unknown; fetchIds: Partial<Record<Lang, number>> };
+    /** insert-new: events stored (with their outbox rows) when the row is inserted. */
+    newEvents?: { events: readonly NewEvent[]; endpoints: readonly WebhookEndpoint[] } | undefined;
+    /** false (a reparse): the Senate was not asked, so last_fetched_at and gone_since stay. */
+    fetched: boolean;
+  },
 ): [string, unknown[]] {
   const params: unknown[] = [];
   const $ = (value: unknown): string => `$${params.push(value)}`;
@@ -155,6 +249,15 @@ function writeStatement(
                               first_seen_at, last_fetched_at, last_changed_at)
        VALUES (${questionValues.join(', ')}, ${hash}, ${parserVersion}, ${now}, ${now}, ${now})`;
   const ctes: string[] = fresh ? [`q AS (${insertQuestion} ON CONFLICT (id) DO NOTHING RETURNING id)`] : [];
+  if (fresh && w.origin) {
+    ctes.push(
+      `origin AS (
+         INSERT INTO question_origins (question_id, record, observed_at, run_id, fetch_ids, parser_version)
+         SELECT $1, ${$(JSON.stringify(w.origin.record))}::jsonb, ${now}, ${$(ctx.runId ?? null)}::bigint, ${$(JSON.stringify(w.origin.fetchIds))}::jsonb, ${parserVersion}
+          WHERE EXISTS (SELECT 1 FROM q))`,
+    );
+  }
+  if (fresh && w.newEvents) ctes.push(...eventWriteCtes(w.newEvents.events, w.newEvents.endpoints, $, 'EXISTS (SELECT 1 FROM q)'));
   if (w.chronology) {
     if (!fresh) {
       ctes.push(
@@ -197,8 +300,9 @@ function writeStatement(
     : `${insertQuestion}
        ON CONFLICT (id) DO UPDATE SET
          ${excluded(SHARED_COLUMNS)}, content_sha256 = EXCLUDED.content_sha256,
-         parser_version = EXCLUDED.parser_version, last_fetched_at = EXCLUDED.last_fetched_at,
-         last_changed_at = EXCLUDED.last_changed_at, gone_since = NULL`;
+         parser_version = EXCLUDED.parser_version, last_changed_at = EXCLUDED.last_changed_at${
+           w.fetched ? ', last_fetched_at = EXCLUDED.last_fetched_at, gone_since = NULL' : ''
+         }`;
   return [`${ctes.length > 0 ? `WITH ${ctes.join(',\n     ')}\n` : ''}${main}`, params];
 }
 

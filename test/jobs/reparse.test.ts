@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reparse } from '../../jobs/reparse.ts';
+import { PARSER_VERSION } from '../../src/senate/question-page.ts';
 import { questionUrl } from '../../src/senate/urls.ts';
 import { archiveFetch, loadBody } from '../../src/store/archive.ts';
 import { getQuestion } from '../../src/store/questions.ts';
@@ -58,6 +59,23 @@ describe('reparse', () => {
         [report.runId],
       );
       expect(rows[0]).toEqual({ kind: 'reparse', status: 'succeeded', questions_changed: 1 });
+    });
+
+    it('records the change as caused by the parser, with its version and run, and raises no event', async () => {
+      const { rows } = await t.db.query<{ question_id: string; lang: string; field: string; old_value: string; cause: string; kind: string; parser_version: string; run_id: number }>(
+        'SELECT question_id, lang, field, old_value, cause, kind, parser_version, run_id FROM changes',
+      );
+      expect(rows).toEqual([{ question_id: '8-5', lang: 'fr', field: 'subject', old_value: 'tampered', cause: 'parser', kind: 'changed', parser_version: PARSER_VERSION, run_id: expect.any(Number) }]);
+      const { rows: events } = await t.db.query<{ type: string }>("SELECT type FROM events WHERE type <> 'question_new'");
+      expect(events).toEqual([]);
+    });
+
+    it('writes no new changes or events on a second identical reparse', async () => {
+      const count = async () => (await t.db.query<{ n: number }>('SELECT (SELECT count(*) FROM changes) + (SELECT count(*) FROM events) AS n')).rows[0]!.n;
+      const before = await count();
+      const report = await reparse({ db: t.db, logger: silentLogger }, { dryRun: false });
+      expect(report).toMatchObject({ changed: [], unchanged: 12 });
+      expect(await count()).toBe(before);
     });
   });
 });
