@@ -132,6 +132,11 @@ export const SETTINGS = {
   currentLegislature: { env: 'CURRENT_LEGISLATURE', schema: int(1).default(8), doc: 'The open legislature; older ones are closed and only refetched with --full.' },
   jobLockMs: { env: 'JOB_LOCK_MS', schema: int(1000).default(30_000), doc: 'How long a job stays locked to a worker without renewal: a dead worker\'s jobs are taken over after it.' },
   shutdownTimeoutMs: { env: 'SHUTDOWN_TIMEOUT_MS', schema: int(0).default(30_000), doc: 'Graceful shutdown deadline.' },
+  redisConnectTimeoutMs: {
+    env: 'REDIS_CONNECT_TIMEOUT_MS',
+    schema: int(1000).default(15_000),
+    doc: 'How long `crawl` tries to reach Redis (REDIS_URL) before it fails with exit 1. A worker keeps trying.',
+  },
   webhooks: {
     env: 'WEBHOOKS',
     schema: webhooksSchema,

@@ -4,6 +4,7 @@
  * carries the rate limit), with a bounded number of jobs at once.
  */
 import { executeJob, FinalJobError, jobBackoffMs, jobKey, RetryJobError, type JobDeps, type JobRequest } from '../jobs/index.ts';
+import { DbUnavailableError, waitForDb } from '../src/store/db-errors.ts';
 import { registerJobs } from '../src/store/run-jobs.ts';
 import { coerceError } from '../src/util/errors.ts';
 
@@ -40,6 +41,8 @@ export function createInProcessRunner(opts: InProcessOptions): InProcessRunner {
   let idle: { resolve: () => void; reject: (e: Error) => void }[] = [];
   let timer: NodeJS.Timeout | null = null;
   let fatal: Error | null = null;
+  /** while the database is away: no job starts, one probe loop runs */
+  let dbWait: Promise<void> | null = null;
 
   const deps: JobDeps = { ...opts, enqueue: (runId, jobs) => runner.enqueue(runId, jobs) };
 
@@ -51,8 +54,35 @@ export function createInProcessRunner(opts: InProcessOptions): InProcessRunner {
     }
   }
 
+  /** Stops for good: drain() rejects with `err` once the running jobs are out. */
+  function fail(err: Error): void {
+    fatal ??= err;
+    closed = true;
+    queue.length = 0;
+    abort.abort(fatal);
+  }
+
+  /** The database is away: hold every job until a probe answers (an outage is nobody's attempt). */
+  function waitForDatabase(err: DbUnavailableError): void {
+    if (dbWait || closed) return;
+    opts.logger.warn({ err: err.message }, 'the database is unavailable: no job starts until it answers');
+    dbWait = waitForDb(opts.db, {
+      signal: abort.signal,
+      onWait: ({ attempt, delayMs }) => opts.logger.warn({ attempt, delayMs }, 'the database is still unavailable; probing again'),
+    })
+      .then(() => opts.logger.info('the database answers again: resuming jobs'))
+      .catch((e: unknown) => {
+        if (!closed) fail(coerceError(e));
+      })
+      .finally(() => {
+        dbWait = null;
+        pump();
+        settleIdle();
+      });
+  }
+
   function pump(): void {
-    if (closed) return;
+    if (closed || dbWait) return;
     const now = Date.now();
     while (active < opts.concurrency) {
       const i = queue.findIndex((p) => p.readyAt <= now);
@@ -81,11 +111,14 @@ export function createInProcessRunner(opts: InProcessOptions): InProcessRunner {
       if (e instanceof RetryJobError) {
         queue.push({ job: p.job, attempt: p.attempt + 1, readyAt: Date.now() + Math.max(backoff(p.attempt), e.retryAfterMs ?? 0) });
         return;
+      } else if (e instanceof DbUnavailableError && !closed) {
+        // The same attempt again once the database is back.
+        queue.push({ ...p, readyAt: 0 });
+        waitForDatabase(e);
+        return;
       } else if (!(e instanceof FinalJobError) && !closed) {
         // The store itself failed (not the Senate): stop rather than lose track of the run.
-        fatal = coerceError(e);
-        closed = true;
-        abort.abort(fatal);
+        fail(coerceError(e));
       }
     }
     live.delete(liveKey);
