@@ -51,21 +51,27 @@ export function classifyDbError(err: unknown): unknown {
   return asDbUnavailable(err) ?? err;
 }
 
-function asDbUnavailable(err: unknown, depth = 0): DbUnavailableError | null {
-  if (!(err instanceof Error) || depth > 5) return null;
+function asDbUnavailable(err: unknown): DbUnavailableError | null {
   if (err instanceof DbUnavailableError) return err;
+  const found = unavailableCause(err, 0);
+  if (!found) return null;
+  const code = (found as { code?: unknown }).code;
+  return new DbUnavailableError(typeof code === 'string' ? code : null, `the database is unavailable (DATABASE_URL): ${found.message || String(code)}`, { cause: err });
+}
+
+/** The error in `err`'s chain (causes, an AggregateError's errors) that says the database is away. */
+function unavailableCause(err: unknown, depth: number): Error | null {
+  if (!(err instanceof Error) || depth > 5) return null;
   const code = (err as { code?: unknown }).code;
-  if ((typeof code === 'string' && UNAVAILABLE_CODES.has(code)) || UNAVAILABLE_MESSAGES.some((re) => re.test(err.message))) {
-    return new DbUnavailableError(typeof code === 'string' ? code : null, `the database is unavailable (DATABASE_URL): ${err.message || code}`, { cause: err });
-  }
+  if ((typeof code === 'string' && UNAVAILABLE_CODES.has(code)) || UNAVAILABLE_MESSAGES.some((re) => re.test(err.message))) return err;
   // Node's happy-eyeballs connect throws an AggregateError of one error per address.
   if (err instanceof AggregateError) {
     for (const e of err.errors) {
-      const found = asDbUnavailable(e, depth + 1);
+      const found = unavailableCause(e, depth + 1);
       if (found) return found;
     }
   }
-  return asDbUnavailable(err.cause, depth + 1);
+  return unavailableCause(err.cause, depth + 1);
 }
 
 /**
