@@ -128,6 +128,9 @@ export async function executeJob(deps: JobDeps, a: JobAttempt): Promise<JobResul
     });
     throw new FinalJobError(err.message, { cause: err });
   }
+  // A handler that gave up because it was interrupted (its fetches aborted) failed nothing: the
+  // job goes back as it was (fleet) or counts as cancelled with its run (in-process).
+  if (a.signal.aborted) throw new ShutdownError(`${key}: interrupted by shutdown (${result.outcome})`);
   const done = await completeJob(deps.db, runId, key, result.outcome, result.counters);
   if (done.runFinished) logger.info({ status: done.status }, 'run finished');
   return result;

@@ -6,7 +6,7 @@ import { createInProcessRunner } from '../../../workers/in-process.ts';
 import { RedisUnreachableError, waitForRedis } from '../../../workers/redis.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
 import { CRAWL_END_DELIVERY_MS, deliverBeforeExit, reportLine } from '../../notify/from-config.ts';
-import { finishRun } from '../../store/runs.ts';
+import { cancelRun } from '../../store/run-recovery.ts';
 import { UsageError, WorkFailedError } from '../../util/errors.ts';
 import { createLogger } from '../../util/logger.ts';
 import { configFor } from '../config.ts';
@@ -81,7 +81,8 @@ export async function crawl(opts: CrawlOptions, io: Io): Promise<void> {
       cleanups.push(async () => signals.dispose());
       const watching = watchRun(db, runId, { out: io.stderr });
       await runner.drain();
-      if (signals.received) await finishRun(db, runId, 'cancelled', 'interrupted by a signal');
+      // The jobs cut short count as cancelled with their run, not as failed.
+      if (signals.received) await cancelRun(db, runId, 'interrupted by a signal');
       const run = await watching;
       io.stdout.write(`${summaryLine(run)}\n`);
       // No worker runs after an in-process crawl: deliver its events now, for a few seconds at most.
