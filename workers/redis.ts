@@ -65,11 +65,15 @@ export class RedisUnreachableError extends Error {
 export async function pingRedis(url: string, timeoutMs: number): Promise<void> {
   const options: RedisOptions = { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, enableOfflineQueue: false };
   const conn = new Redis(url, options);
-  conn.on('error', () => undefined);
+  // connect() rejects with "Connection is closed."; the 'error' event has the cause (ECONNREFUSED…).
+  let cause: Error | null = null;
+  conn.on('error', (err: Error) => (cause ??= err));
   let timer: NodeJS.Timeout | undefined;
   try {
     const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs)));
-    await Promise.race([conn.connect().then(() => conn.ping()), late]);
+    await Promise.race([conn.connect().then(() => conn.ping()), late]).catch((e: unknown) => {
+      throw cause ?? e;
+    });
   } finally {
     clearTimeout(timer);
     conn.disconnect();
