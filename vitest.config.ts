@@ -37,6 +37,7 @@ const E2E = [
   'test/fleet/worker-webhooks.test.ts',
   'test/jobs/reparse.test.ts',
   'test/store/migrate.test.ts',
+  'test/store/db-outage.test.ts',
 ];
 
 const FAULTS = ['test/faults/**/*.test.ts'];

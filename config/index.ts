@@ -139,6 +139,11 @@ export const SETTINGS = {
     schema: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on').transform((v) => v === 'on'),
     doc: 'on: every upsert records what changed (changes) and its events (events, webhooks) in the same transaction. off: only the latest state is stored (benchmarks only).',
   },
+  redisConnectTimeoutMs: {
+    env: 'REDIS_CONNECT_TIMEOUT_MS',
+    schema: int(1000).default(15_000),
+    doc: 'How long `crawl` tries to reach Redis (REDIS_URL) before it fails with exit 1. A worker keeps trying.',
+  },
   webhooks: {
     env: 'WEBHOOKS',
     schema: webhooksSchema,

@@ -8,7 +8,8 @@ import { CircuitOpenError, isRetryable, retryAfterMs } from '../src/crawl/errors
 import type { Fetcher } from '../src/crawl/fetcher.ts';
 import type { Db } from '../src/store/db.ts';
 import { isTransientDbError } from '../src/store/db.ts';
-import { addAttemptCounters, completeJob } from '../src/store/run-jobs.ts';
+import { findDbUnavailable } from '../src/store/db-errors.ts';
+import { addAttemptCounters, completeJob, isJobFinished } from '../src/store/run-jobs.ts';
 import { coerceError } from '../src/util/errors.ts';
 import type { Logger } from '../src/util/logger.ts';
 import { discover } from './discover.ts';
@@ -83,6 +84,12 @@ export function isRetryableJobError(err: unknown): boolean {
   return isRetryable(err) || isTransientDbError(err);
 }
 
+/**
+ * Runs one attempt of a job. Throws RetryJobError (try again after a backoff), FinalJobError
+ * (failed for good, counted in its run), ShutdownError (interrupted: back to the queue as it
+ * was), or DbUnavailableError: the database is away, which is no attempt of the job; the
+ * runner holds the job and waits for the database (nothing could be recorded meanwhile).
+ */
 export async function executeJob(deps: JobDeps, a: JobAttempt): Promise<JobResult> {
   const { job } = a;
   const runId = job.data.runId;
@@ -98,12 +105,16 @@ export async function executeJob(deps: JobDeps, a: JobAttempt): Promise<JobResul
     maxAttempts: a.maxAttempts,
     enqueue: (jobs: JobRequest[]) => deps.enqueue(runId, jobs),
   };
+  // Queued again (by the reaper, a join) after it was done, or its run was cancelled: nothing to do.
+  if (await isJobFinished(deps.db, runId, key)) return { outcome: 'already finished', counters: {} };
   let result: JobResult;
   try {
     result = await (HANDLERS[job.kind] as Handler<typeof job.kind>)(ctx, job.data as never);
   } catch (e) {
     const err = coerceError(e);
     if (a.signal.aborted) throw new ShutdownError(`${key}: interrupted by shutdown`, { cause: err });
+    const unavailable = findDbUnavailable(err);
+    if (unavailable) throw unavailable;
     const attemptCounters = err instanceof LanguageFetchError ? err.counters : {};
     if (isRetryableJobError(err) && a.attempt < a.maxAttempts) {
       logger.warn({ err: err.message }, 'attempt failed; will retry');
@@ -117,6 +128,9 @@ export async function executeJob(deps: JobDeps, a: JobAttempt): Promise<JobResul
     });
     throw new FinalJobError(err.message, { cause: err });
   }
+  // A handler that gave up because it was interrupted (its fetches aborted) failed nothing: the
+  // job goes back as it was (fleet) or counts as cancelled with its run (in-process).
+  if (a.signal.aborted) throw new ShutdownError(`${key}: interrupted by shutdown (${result.outcome})`);
   const done = await completeJob(deps.db, runId, key, result.outcome, result.counters);
   if (done.runFinished) logger.info({ status: done.status }, 'run finished');
   return result;

@@ -3,6 +3,7 @@
  * the run's summary at the end.
  */
 import type { Db } from '../store/db.ts';
+import { isDbUnavailable } from '../store/db-errors.ts';
 import { getRun, type CrawlRun } from '../store/runs.ts';
 import type { Output } from './io.ts';
 
@@ -44,7 +45,12 @@ export async function watchRun(db: Db, runId: number, opts: WatchOptions = {}): 
   const interval = opts.intervalMs ?? 500;
   let lastPlain = 0;
   for (;;) {
-    const run = await getRun(db, runId);
+    // The database away for a while (a restart) is no reason to stop following the run.
+    const run = await getRun(db, runId).catch((e: unknown) => (isDbUnavailable(e) ? undefined : Promise.reject(e)));
+    if (run === undefined) {
+      await new Promise((r) => setTimeout(r, Math.max(interval, 1_000)));
+      continue;
+    }
     if (!run) throw new Error(`run ${runId} does not exist`);
     const line = `${bar(run.jobsDone, run.jobsTotal)} jobs, ${run.questionsNew} new, ${run.questionsChanged} changed, ${run.questionsFailed} failed, ${run.requests} requests`;
     if (tty) out.write(`\r${line}\u001b[K`);

@@ -113,3 +113,9 @@ export async function pendingJobs(db: Db, runId: number): Promise<JobSpec[]> {
   );
   return rows;
 }
+
+/** Has this job of the run finished (done, failed, or cancelled with its run)? An unknown job counts as not finished. */
+export async function isJobFinished(db: Db, runId: number, key: string): Promise<boolean> {
+  const { rows } = await db.query<{ finished: boolean }>('SELECT finished_at IS NOT NULL AS finished FROM run_jobs WHERE run_id = $1 AND key = $2', [runId, key]);
+  return rows[0]?.finished ?? false;
+}

@@ -26,12 +26,20 @@ export function defineCommands(program: Command, io: Io): void {
     .option('-c, --concurrency <n>', 'jobs at once (default WORKER_CONCURRENCY)', wholeNumber('--concurrency'))
     .action(async (opts: { concurrency?: number }) => (await import('./worker.ts')).worker(opts, io));
 
-  program
-    .command('runs')
+  const runs = program.command('runs').description('The most recent runs with their counts and outcome (the default); cancel a stuck run');
+  // The default subcommand, so that `runs -n 5 --json` keeps working beside `runs cancel <id>`.
+  runs
+    .command('list', { isDefault: true })
     .description('List the most recent runs with their counts and outcome')
     .option('-n, --limit <n>', 'how many (default 10)', wholeNumber('--limit'))
     .option('--json', 'print the runs as JSON')
     .action(async (opts: { limit?: number; json?: boolean }) => (await import('./runs.ts')).runs(opts, io));
+  runs
+    .command('cancel')
+    .description('End a running run as cancelled (its unfinished jobs are counted cancelled; workers skip them)')
+    .argument('<id>', 'the run (its id, as `runs` lists)', wholeNumber('the run id'))
+    .option('--reason <text>', 'why, recorded as the run\'s error (default: cancelled by hand)')
+    .action(async (id: number, opts: { reason?: string }) => (await import('./runs.ts')).runsCancel(id, opts, io));
 
   program
     .command('reparse')

@@ -1,6 +1,6 @@
 /** `senate-questions worker`: one worker process of the BullMQ fleet, until SIGTERM/SIGINT. */
-import { Redis } from 'ioredis';
 import { startFleetWorker } from '../../../workers/bullmq.ts';
+import { closeRedis, fetcherRedis, waitForRedis } from '../../../workers/redis.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
 import { startWebhookLoop } from '../../notify/from-config.ts';
 import { UsageError } from '../../util/errors.ts';
@@ -13,9 +13,38 @@ import { onShutdownSignals } from '../signals.ts';
 export async function worker(opts: { concurrency?: number }, io: Io): Promise<void> {
   const config = configFor(io);
   if (!config.redisUrl) throw new UsageError('the worker needs REDIS_URL (without it, `senate-questions crawl` runs the jobs in-process)');
+  const redisUrl = config.redisUrl;
   const logger = createLogger(config.logLevel);
-  const db = await openStore(config, logger);
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
+  // The first signal stops the worker whatever it is doing, waiting for Redis included.
+  const stop = new AbortController();
+  let stopped!: (signal: NodeJS.Signals) => void;
+  const signalled = new Promise<NodeJS.Signals>((resolve) => (stopped = resolve));
+  const signals = onShutdownSignals({
+    graceful(signal) {
+      logger.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down gracefully');
+      stop.abort(new Error(`stopped by ${signal}`));
+      stopped(signal);
+    },
+    forcing(signal) {
+      logger.warn({ signal }, 'second signal: forcing exit');
+      logger.flush();
+    },
+  });
+  const db = await openStore(config, logger).catch((e: unknown) => {
+    signals.dispose();
+    throw e;
+  });
+  try {
+    // Not a flood of reconnection errors: one line per attempt, the waits doubling up to 30 s.
+    await waitForRedis(redisUrl, { signal: stop.signal, onWait: (line) => io.stderr.write(`worker ${process.pid}: ${line}\n`) });
+  } catch (e) {
+    await db.close().catch(() => undefined);
+    signals.dispose();
+    logger.flush();
+    if (stop.signal.aborted) return;
+    throw e;
+  }
+  const redis = fetcherRedis(redisUrl, logger);
   const fetcher = createPoliteFetcher({ config, redis, logger });
   const concurrency = opts.concurrency ?? config.workerConcurrency;
   const fleet = startFleetWorker({
@@ -23,7 +52,7 @@ export async function worker(opts: { concurrency?: number }, io: Io): Promise<vo
     db,
     fetcher,
     logger,
-    redisUrl: config.redisUrl,
+    redisUrl,
     prefix: config.queuePrefix,
     concurrency,
     lockDurationMs: config.jobLockMs,
@@ -34,30 +63,17 @@ export async function worker(opts: { concurrency?: number }, io: Io): Promise<vo
   logger.info({ concurrency, pid: process.pid }, 'worker started');
   io.stderr.write(`worker ${process.pid} started\n`);
 
-  await new Promise<void>((resolve) => {
-    const signals = onShutdownSignals({
-      graceful(signal) {
-        logger.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down gracefully');
-        const steps: [string, () => Promise<unknown>][] = [
-          ['workers', () => fleet.close(config.shutdownTimeoutMs)],
-          ['webhooks', () => webhooks.close()],
-          ['fetcher', () => fetcher.close()],
-          ['redis', () => redis.quit()],
-          ['database', () => db.close()],
-        ];
-        void (async () => {
-          // Every cleanup runs even when one fails.
-          for (const [name, step] of steps) await step().catch((err: unknown) => logger.error({ err, step: name }, 'cleanup failed'));
-          signals.dispose();
-          logger.info('stopped');
-          logger.flush();
-          resolve();
-        })();
-      },
-      forcing(signal) {
-        logger.warn({ signal }, 'second signal: forcing exit');
-        logger.flush();
-      },
-    });
-  });
+  await signalled;
+  const steps: [string, () => Promise<unknown>][] = [
+    ['workers', () => fleet.close(config.shutdownTimeoutMs)],
+    ['webhooks', () => webhooks.close()],
+    ['fetcher', () => fetcher.close()],
+    ['redis', () => closeRedis(redis)],
+    ['database', () => db.close()],
+  ];
+  // Every cleanup runs even when one fails.
+  for (const [name, step] of steps) await step().catch((err: unknown) => logger.error({ err, step: name }, 'cleanup failed'));
+  signals.dispose();
+  logger.info('stopped');
+  logger.flush();
 }
