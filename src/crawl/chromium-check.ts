@@ -3,7 +3,7 @@
  * is fetched (where it would read as robots.txt being unreachable).
  */
 import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Why `chromiumPath` cannot be run (a sentence naming CHROMIUM_PATH), or null when it can. */
@@ -12,7 +12,7 @@ export async function chromiumProblem(chromiumPath: string, envPath: string = pr
   for (const c of candidates) {
     try {
       await access(c, constants.X_OK);
-      return null;
+      if ((await stat(c)).isFile()) return null;
     } catch {
       // try the next one
     }

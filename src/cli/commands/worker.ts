@@ -1,6 +1,7 @@
 /** `senate-questions worker`: one worker process of the BullMQ fleet, until SIGTERM/SIGINT. */
 import { Redis } from 'ioredis';
 import { startFleetWorker } from '../../../workers/bullmq.ts';
+import { chromiumProblem } from '../../crawl/chromium-check.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
 import { startWebhookLoop } from '../../notify/from-config.ts';
 import { UsageError } from '../../util/errors.ts';
@@ -13,6 +14,8 @@ import { onShutdownSignals } from '../signals.ts';
 export async function worker(opts: { concurrency?: number }, io: Io): Promise<void> {
   const config = configFor(io);
   if (!config.redisUrl) throw new UsageError('the worker needs REDIS_URL (without it, `senate-questions crawl` runs the jobs in-process)');
+  const chromium = config.fetchMode === 'browser' ? await chromiumProblem(config.chromiumPath) : null;
+  if (chromium) throw new UsageError(chromium);
   const logger = createLogger(config.logLevel);
   const db = await openStore(config, logger);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
