@@ -34,13 +34,13 @@ describe('after `npm run demo` (its data in ./data/demo), in the project folder'
   });
 
   it('without demo data, says only that there is no database yet', () => {
-    expect(() => requireEmbeddedDatabase({ dataDir: './data' }, 'runs')).toThrow(/^there is no database in DATA_DIR=\.\/data yet: crawl first \(senate-questions crawl\)$/);
+    expect(() => requireEmbeddedDatabase({ dataDir: './data', databaseUrl: undefined }, 'runs')).toThrow(/^there is no database in DATA_DIR=\.\/data yet: crawl first \(senate-questions crawl\)$/);
   });
 
   it('leaves a DATA_DIR set on purpose, and PostgreSQL, alone', () => {
     mkdirSync(path.join(dir, 'data/demo/pglite'), { recursive: true });
-    expect(() => requireEmbeddedDatabase({ dataDir: './elsewhere' }, 'runs')).not.toThrow();
+    expect(() => requireEmbeddedDatabase({ dataDir: './elsewhere', databaseUrl: undefined }, 'runs')).not.toThrow();
     expect(() => requireEmbeddedDatabase({ dataDir: './data', databaseUrl: 'postgres://h/d' }, 'runs')).not.toThrow();
-    expect(demoHint({ dataDir: './elsewhere' }, 'runs')).toBe('');
+    expect(demoHint({ dataDir: './elsewhere', databaseUrl: undefined }, 'runs')).toBe('');
   });
 });
