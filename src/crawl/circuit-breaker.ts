@@ -132,7 +132,12 @@ local h = redis.call('HMGET', KEYS[1], 'state', 'until', 'since', 'reason')
 local state = h[1] or 'closed'
 if state == 'closed' then return {0, '', ''} end
 local untilUs = tonumber(h[2] or '0')
-if now < untilUs then return {math.floor((untilUs - now) / 1000) + 1, h[3] or '', h[4] or ''} end
+if now < untilUs then
+  local wait = math.floor((untilUs - now) / 1000) + 1
+  -- A probe is out: its answer may come any moment, look again soon rather than at the lease's end.
+  if state == 'half-open' and wait > tonumber(ARGV[2]) then wait = tonumber(ARGV[2]) end
+  return {wait, h[3] or '', h[4] or ''}
+end
 redis.call('HSET', KEYS[1], 'state', 'half-open', 'until', string.format('%d', now + tonumber(ARGV[1]) * 1000))
 redis.call('PEXPIRE', KEYS[1], ${DAY_MS})
 return {-1, h[3] or '', h[4] or ''}
@@ -191,7 +196,7 @@ export class RedisCircuitBreaker implements CircuitBreaker {
 
   permit(host: string, opts: { signal?: AbortSignal; maxWaitMs?: number } = {}): Promise<Permit> {
     const look = async (): Promise<Look> => {
-      const [code, since, reason] = (await runScript(this.redis, PERMIT_LUA, this.keys(host), [this.s.probeLeaseMs])) as [number, string, string];
+      const [code, since, reason] = (await runScript(this.redis, PERMIT_LUA, this.keys(host), [this.s.probeLeaseMs, Math.max(this.s.pollMs, 1)])) as [number, string, string];
       if (code < 0) return { grant: 'probe' };
       if (code === 0) return { grant: 'go' };
       return { waitMs: code, sinceMs: since ? Number(since) : null, reason: reason || null };
@@ -263,7 +268,8 @@ export class LocalCircuitBreaker implements CircuitBreaker {
       const st = this.get(host);
       if (st.state === 'closed') return { grant: 'go' };
       const now = this.now();
-      if (now < st.until) return { waitMs: st.until - now + 1, sinceMs: st.since, reason: st.reason };
+      // A probe is out (half-open): its answer may come any moment, look again soon rather than at the lease's end.
+      if (now < st.until) return { waitMs: st.state === 'half-open' ? Math.min(st.until - now + 1, Math.max(this.s.pollMs, 1)) : st.until - now + 1, sinceMs: st.since, reason: st.reason };
       st.state = 'half-open';
       st.until = now + this.s.probeLeaseMs;
       return { grant: 'probe' };

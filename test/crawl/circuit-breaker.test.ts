@@ -116,6 +116,15 @@ describe.each(variants)('%s', (_name, make) => {
       expect(await others).toEqual(['go', 'go']);
     });
 
+    it('does not send the others away for the whole probe lease: they wait for the probe\'s answer', async () => {
+      const b = make({ ...OPTS, probeLeaseMs: 60_000 });
+      await confirmed(b);
+      expect(await b.permit('h')).toBe('probe');
+      const other = b.permit('h', { maxWaitMs: 5_000 });
+      setTimeout(() => void b.recordSuccess('h'), 100);
+      expect(await other).toBe('go');
+    });
+
     it('ignores page failures while the probe is out: the probe decides', async () => {
       const b = make(OPTS);
       await failPages(b, ['/a', '/b', '/c']);
