@@ -45,6 +45,8 @@ const FAULTS = ['test/faults/**/*.test.ts'];
 export default defineConfig({
   test: {
     testTimeout: 60_000,
+    // Child processes and temporary directories a timed-out test left are killed and removed.
+    globalSetup: ['test/helpers/global-setup.ts'],
     hookTimeout: 120_000,
     // Two cores: more forks only thrash. Integration tests isolate themselves by schema and queue prefix.
     pool: 'forks',

@@ -118,7 +118,12 @@ export const SETTINGS = {
   crawlRatePerSec: { env: 'CRAWL_RATE_PER_SEC', schema: positiveNumber.min(0, 'must be 0 (no limit) or more').default(1), doc: 'Total request rate to the Senate, across the whole fleet. 0 = no limit (benchmarks only).' },
   crawlerContact: { env: 'CRAWLER_CONTACT', schema: z.string().trim().min(3, 'must be a URL or an e-mail address').default('https://github.com/senate-questions/senate-questions'), doc: 'URL or e-mail put in the User-Agent.' },
   dataDir: { env: 'DATA_DIR', schema: z.string().min(1).default('./data'), doc: 'Embedded database and local state.' },
-  logLevel: { env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'), doc: 'pino log level.' },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    // On a terminal the progress bar says what happens; log lines there are for problems.
+    schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default(() => (process.stderr.isTTY ? 'warn' : 'info')),
+    doc: 'pino log level. Default: warn on a terminal, info otherwise.',
+  },
   fetchMode: { env: 'FETCH_MODE', schema: z.enum(['http', 'browser'], { error: 'must be http or browser' }).default('http'), doc: 'http (undici) or browser (Playwright + Chromium).' },
   fetchTimeoutMs: { env: 'FETCH_TIMEOUT_MS', schema: int(1).default(30_000), doc: 'Total time for one request.' },
   connectTimeoutMs: { env: 'CONNECT_TIMEOUT_MS', schema: int(1).default(10_000), doc: 'Time to open a connection.' },
@@ -133,6 +138,11 @@ export const SETTINGS = {
   recentAnswerDays: { env: 'RECENT_ANSWER_DAYS', schema: int(0).default(30), doc: 'Answered questions are refetched for this many days after the answer.' },
   currentLegislature: { env: 'CURRENT_LEGISLATURE', schema: int(1).default(8), doc: 'The open legislature; older ones are closed and only refetched with --full.' },
   jobLockMs: { env: 'JOB_LOCK_MS', schema: int(1000).default(30_000), doc: 'How long a job stays locked to a worker without renewal: a dead worker\'s jobs are taken over after it.' },
+  senateGiveUpMs: {
+    env: 'SENATE_GIVE_UP_MS',
+    schema: int(1000).default(600_000),
+    doc: 'How long a run keeps trying a Senate that does not answer (its circuit breaker open) before it fails, naming SENATE_BASE_URL.',
+  },
   shutdownTimeoutMs: { env: 'SHUTDOWN_TIMEOUT_MS', schema: int(0).default(30_000), doc: 'Graceful shutdown deadline.' },
   changeHistory: {
     env: 'CHANGE_HISTORY',

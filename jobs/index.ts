@@ -4,12 +4,13 @@
  * failure, and count the job once in its run.
  */
 import type { Config } from '../config/index.ts';
-import { CircuitOpenError, isRetryable, retryAfterMs } from '../src/crawl/errors.ts';
+import { CircuitOpenError, SenateUnreachableError, isRetryable, retryAfterMs } from '../src/crawl/errors.ts';
 import type { Fetcher } from '../src/crawl/fetcher.ts';
 import type { Db } from '../src/store/db.ts';
 import { isTransientDbError } from '../src/store/db.ts';
 import { findDbUnavailable } from '../src/store/db-errors.ts';
 import { addAttemptCounters, completeJob, isJobFinished } from '../src/store/run-jobs.ts';
+import { finishRun } from '../src/store/runs.ts';
 import { coerceError } from '../src/util/errors.ts';
 import type { Logger } from '../src/util/logger.ts';
 import { discover } from './discover.ts';
@@ -122,6 +123,9 @@ export async function executeJob(deps: JobDeps, a: JobAttempt): Promise<JobResul
       throw new RetryJobError(err.message, jobRetryAfterMs(err), { cause: err });
     }
     logger.error({ err }, 'job failed');
+    // The Senate stayed unreachable past SENATE_GIVE_UP_MS: the whole run failed, for that reason.
+    const unreachable = err instanceof SenateUnreachableError ? err : err instanceof LanguageFetchError ? Object.values(err.failures).find((f) => f instanceof SenateUnreachableError) : undefined;
+    if (unreachable) await finishRun(deps.db, runId, 'failed', unreachable.message.slice(0, 500));
     await completeJob(deps.db, runId, key, `failed: ${err.message}`.slice(0, 500), {
       ...attemptCounters,
       questionsFailed: job.kind === 'fetch-question' ? 1 : 0,

@@ -1,6 +1,7 @@
 /** `senate-questions worker`: one worker process of the BullMQ fleet, until SIGTERM/SIGINT. */
 import { startFleetWorker } from '../../../workers/bullmq.ts';
 import { closeRedis, fetcherRedis, waitForRedis } from '../../../workers/redis.ts';
+import { chromiumProblem } from '../../crawl/chromium-check.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
 import { startWebhookLoop } from '../../notify/from-config.ts';
 import { UsageError } from '../../util/errors.ts';
@@ -14,6 +15,8 @@ export async function worker(opts: { concurrency?: number }, io: Io): Promise<vo
   const config = configFor(io);
   if (!config.redisUrl) throw new UsageError('the worker needs REDIS_URL (without it, `senate-questions crawl` runs the jobs in-process)');
   const redisUrl = config.redisUrl;
+  const chromium = config.fetchMode === 'browser' ? await chromiumProblem(config.chromiumPath) : null;
+  if (chromium) throw new UsageError(chromium);
   const logger = createLogger(config.logLevel);
   // The first signal stops the worker whatever it is doing, waiting for Redis included.
   const stop = new AbortController();
