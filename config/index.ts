@@ -129,6 +129,7 @@ export const SETTINGS = {
   queuePrefix: { env: 'QUEUE_PREFIX', schema: z.string().min(1).default('sq'), doc: 'BullMQ key prefix (one per deployment).' },
   probeMisses: { env: 'PROBE_MISSES', schema: int(1).default(20), doc: 'Consecutive missing numbers that end probing past the highest known one.' },
   recentAnswerDays: { env: 'RECENT_ANSWER_DAYS', schema: int(0).default(30), doc: 'Answered questions are refetched for this many days after the answer.' },
+  deadlineEstimateDays: { env: 'DEADLINE_ESTIMATE_DAYS', schema: int(1).default(30), doc: 'When a page prints no answer deadline (LEG 5 pages), the deadline is estimated as the date sent plus this many days, and shown as an estimate.' },
   currentLegislature: { env: 'CURRENT_LEGISLATURE', schema: int(1).default(8), doc: 'The open legislature; older ones are closed and only refetched with --full.' },
   jobLockMs: { env: 'JOB_LOCK_MS', schema: int(1000).default(30_000), doc: 'How long a job stays locked to a worker without renewal: a dead worker\'s jobs are taken over after it.' },
   shutdownTimeoutMs: { env: 'SHUTDOWN_TIMEOUT_MS', schema: int(0).default(30_000), doc: 'Graceful shutdown deadline.' },
