@@ -3,6 +3,9 @@
  * seeded with parsed fake-Senate pages, events and changes (test/helpers/monitoring-seed.ts).
  * Day counts depend on today, so these tests assert what does not: ids, order, columns, flags.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgTestDb, type TestDb } from '../helpers/db.ts';
 import { seedAll } from '../helpers/monitoring-seed.ts';
@@ -146,6 +149,17 @@ describe('the monitoring commands', () => {
     const csv = (await cli('lateness', '--csv')).stdout.split('\r\n');
     expect(csv[1]).toMatch(/^minister:justice,Minister of Justice,au ministre de la Justice,aan de minister van Justitie,3,4,2,2,45,3,1,0\.333\d*,8-1,2026-09-01,\d+$/);
     expect(JSON.parse((await cli('lateness', '--json', '-l', '7')).stdout)).toEqual([]);
+  });
+
+  it('events --follow on the embedded database exits 2: nothing else could write while it holds it', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'sq-follow-'));
+    try {
+      const r = await runCli(['events', '--follow'], { env: { DATA_DIR: dataDir } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--follow needs DATABASE_URL');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it.each([
