@@ -85,7 +85,7 @@ function filterConditions(f: QuestionFilter & { party?: string | undefined }, p:
   if (f.addressee) {
     where.push(`(q.addressee_key = ANY(${p.add(addresseeQueryKeys(f.addressee))}::text[])
               OR q.addressee_key ILIKE ${p.add(containsPattern(f.addressee))}
-              OR EXISTS (SELECT 1 FROM question_texts a WHERE a.question_id = q.id AND a.addressee ILIKE ${p.add(containsPattern(f.addressee))}))`);
+              OR q.id IN (SELECT a.question_id FROM question_texts a WHERE a.addressee ILIKE ${p.add(containsPattern(f.addressee))}))`);
   }
   if (f.author) where.push(`q.author_name ILIKE ${p.add(containsPattern(f.author))}`);
   if (f.party) where.push(`lower(q.author_party) = lower(${p.add(f.party)}::text)`);
@@ -130,18 +130,23 @@ async function waiting(db: Queryable, filter: QuestionFilter, opts: DeadlineOpti
   const where = ["q.status = 'pending'", 'q.gone_since IS NULL', ...filterConditions(filter, p)];
   if (overdueOnly) where.push(`d.deadline < ${today}`);
   const limit = opts.limit ? `LIMIT ${p.add(opts.limit)}::int` : '';
+  const order = `${overdueOnly ? 'q.deadline, ' : ''}q.sent_date NULLS LAST, q.legislature, q.number`;
+  // The questions are picked first; their titles, subjects and reminders are read for those only.
   const { rows } = await db.query<PendingRow>(
-    `SELECT q.id, q.legislature, q.number, q.author_name, q.author_party, q.sent_date, q.addressee_key,
-            fr.addressee AS addressee_fr, nl.addressee AS addressee_nl, fr.subject AS subject_fr, nl.subject AS subject_nl,
-            d.deadline, d.estimated,
-            (${today} - q.sent_date) AS days_waiting, (${today} - d.deadline) AS days_overdue,
+    `WITH picked AS (
+       SELECT q.id, q.legislature, q.number, q.author_name, q.author_party, q.sent_date, q.addressee_key, d.deadline, d.estimated
+         FROM questions q
+         ${lateral}
+        WHERE ${where.join(' AND ')}
+        ORDER BY ${order.replace('q.deadline', 'd.deadline')}
+        ${limit}
+     )
+     SELECT q.*, fr.addressee AS addressee_fr, nl.addressee AS addressee_nl, fr.subject AS subject_fr, nl.subject AS subject_nl,
+            (${today} - q.sent_date) AS days_waiting, (${today} - q.deadline) AS days_overdue,
             (SELECT count(*)::int FROM question_events e WHERE e.question_id = q.id AND e.type = 'reminder') AS reminders
-       FROM questions q
+       FROM picked q
        ${TEXTS_JOIN}
-       ${lateral}
-      WHERE ${where.join(' AND ')}
-      ORDER BY ${overdueOnly ? 'd.deadline, ' : ''}q.sent_date NULLS LAST, q.legislature, q.number
-      ${limit}`,
+      ORDER BY ${order}`,
     p.values,
   );
   return rows.map((r) => ({
@@ -521,18 +526,23 @@ export async function answerFeed(
   const p = new Params();
   const where = ["e.type = 'answer_arrived'", ...filterConditions(filter, p)];
   const { rows } = await db.query<FeedRow>(
-    `SELECT e.id AS event_id, e.seq, e.occurred_at AS seen_at, e.lang, q.id AS question_id, q.legislature, q.number,
+    `WITH picked AS (
+       SELECT e.id, e.seq, e.occurred_at, e.lang, e.question_id
+         FROM events e JOIN questions q ON q.id = e.question_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY e.seq DESC
+        LIMIT ${p.add(filter.limit ?? 50)}::int
+     )
+     SELECT e.id AS event_id, e.seq, e.occurred_at AS seen_at, e.lang, q.id AS question_id, q.legislature, q.number,
             q.author_name, q.author_party, q.addressee_key,
             fr.addressee AS addressee_fr, nl.addressee AS addressee_nl, fr.title AS title_fr, nl.title AS title_nl,
             fr.subject AS subject_fr, nl.subject AS subject_nl,
             coalesce(t.answer_date, q.answer_date) AS answer_date, left(t.answer_text, 500) AS excerpt
-       FROM events e
+       FROM picked e
        JOIN questions q ON q.id = e.question_id
        LEFT JOIN question_texts t ON t.question_id = q.id AND t.lang = e.lang
        ${TEXTS_JOIN}
-      WHERE ${where.join(' AND ')}
-      ORDER BY e.seq DESC
-      LIMIT ${p.add(filter.limit ?? 50)}::int`,
+      ORDER BY e.seq DESC`,
     p.values,
   );
   return rows.map((r) => ({
@@ -568,9 +578,11 @@ export async function updateAddresseeKeys(db: Queryable, ids?: readonly string[]
   let updated = 0;
   for (;;) {
     const { rows } = await db.query<{ id: string; fr: string | null; nl: string | null }>(
-      `SELECT q.id, fr.addressee AS fr, nl.addressee AS nl
+      // The titles are read for the rows picked only (a join would read every title first).
+      `SELECT q.id,
+              (SELECT t.addressee FROM question_texts t WHERE t.question_id = q.id AND t.lang = 'fr') AS fr,
+              (SELECT t.addressee FROM question_texts t WHERE t.question_id = q.id AND t.lang = 'nl') AS nl
          FROM questions q
-         ${TEXTS_JOIN}
         WHERE ${ids ? 'q.id = ANY($1::text[])' : 'q.addressee_key IS NULL'}
         LIMIT ${ids ? 'ALL' : KEY_BATCH}`,
       ids ? [ids] : [],
