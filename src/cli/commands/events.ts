@@ -7,6 +7,7 @@ import { EventFollower } from '../../store/event-follower.ts';
 import { eventJson, type EventType, type StoredEvent } from '../../store/events.ts';
 import { lastEventSeq, listEvents } from '../../store/monitoring.ts';
 import { UsageError } from '../../util/errors.ts';
+import { configFor } from '../config.ts';
 import { withApp } from '../context.ts';
 import type { Io } from '../io.ts';
 import { onShutdownSignals } from '../signals.ts';
@@ -48,11 +49,11 @@ const CSV_COLUMNS: readonly Column<StoredEvent>[] = [
 
 export async function events(opts: EventsOptions, io: Io): Promise<void> {
   const format = outputFormat(opts);
-  await withApp(io, async ({ db, config }) => {
-    if (opts.follow && !config.databaseUrl) {
-      // The embedded database belongs to one process: a follower holding it would keep the crawl out.
-      throw new UsageError('--follow needs DATABASE_URL (PostgreSQL): the embedded database is held by one process at a time, so nothing could write events while it follows');
-    }
+  // The embedded database belongs to one process: a follower holding it would keep the crawl out.
+  if (opts.follow && !configFor(io).databaseUrl) {
+    throw new UsageError('--follow needs DATABASE_URL (PostgreSQL): the embedded database is held by one process at a time, so nothing could write events while it follows');
+  }
+  await withApp(io, async ({ db }) => {
     const query = { types: opts.type, since: opts.since };
     // What is stored now, up to the seq the follower starts after (events stored meanwhile come with it).
     const upTo = opts.follow ? await lastEventSeq(db) : Number.POSITIVE_INFINITY;
