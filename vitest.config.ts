@@ -21,6 +21,8 @@ const UNIT = [
   'test/cli/options.test.ts',
   'test/cli/parse.test.ts',
   'test/cli/signals.test.ts',
+  'test/cli/table.test.ts',
+  'test/cli/monitoring-options.test.ts',
   'test/notify/signature.test.ts',
   'test/notify/retry-schedule.test.ts',
 ];
@@ -29,6 +31,7 @@ const E2E = [
   'test/cli/compiled-bin.test.ts',
   'test/cli/crawl-shared-db.test.ts',
   'test/cli/crawl-signals.test.ts',
+  'test/cli/events-follow.test.ts',
   'test/cli/lazy-commands.test.ts',
   'test/crawl/browser-fetcher.test.ts',
   'test/crawl/fleet-budget.test.ts',

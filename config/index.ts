@@ -136,6 +136,7 @@ export const SETTINGS = {
   goneAfterMisses: { env: 'GONE_AFTER_MISSES', schema: int(1).default(3), doc: 'A stored question is marked gone after this many consecutive runs that found it missing (404, or no question page)...' },
   goneAfterDays: { env: 'GONE_AFTER_DAYS', schema: int(0).default(7), doc: '...spanning at least this many days since the first of them. Missing questions are retried on a backoff of 1 day doubling to 30.' },
   recentAnswerDays: { env: 'RECENT_ANSWER_DAYS', schema: int(0).default(30), doc: 'Answered questions are refetched for this many days after the answer.' },
+  deadlineEstimateDays: { env: 'DEADLINE_ESTIMATE_DAYS', schema: int(1).default(30), doc: 'When a page prints no answer deadline (LEG 5 pages), the deadline is estimated as the date sent plus this many days, and shown as an estimate.' },
   currentLegislature: { env: 'CURRENT_LEGISLATURE', schema: int(1).default(8), doc: 'The open legislature; older ones are closed and only refetched with --full.' },
   jobLockMs: { env: 'JOB_LOCK_MS', schema: int(1000).default(30_000), doc: 'How long a job stays locked to a worker without renewal: a dead worker\'s jobs are taken over after it.' },
   senateGiveUpMs: {

@@ -7,7 +7,8 @@
 import type { Command } from 'commander';
 import type { Lang } from '../../senate/question-record.ts';
 import type { Io } from '../io.ts';
-import { FIRST_WEB_LEGISLATURE, lang, legislature, legislatures, wholeNumber } from '../options.ts';
+import { EVENT_TYPES, type EventType } from '../../store/events.ts';
+import { FIRST_WEB_LEGISLATURE, lang, legislature, legislatures, oneOf, questionId, sinceTime, wholeNumber } from '../options.ts';
 import { eventIdArg, retryTarget } from '../webhook-options.ts';
 
 export function defineCommands(program: Command, io: Io): void {
@@ -98,6 +99,56 @@ export function defineCommands(program: Command, io: Io): void {
     .action(async (opts: { loop?: boolean; timeoutMs?: number; json?: boolean }) =>
       (await import('./webhooks.ts')).webhooksDeliver({ ...opts, ...(opts.timeoutMs ? { deadlineMs: opts.timeoutMs } : {}) }, io),
     );
+
+  for (const which of ['pending', 'overdue'] as const) {
+    program
+      .command(which)
+      .description(
+        which === 'pending'
+          ? 'Unanswered questions: days waiting, deadline (~ estimated), days overdue'
+          : 'Unanswered questions past their deadline (~ a deadline we estimated: the page prints none)',
+      )
+      .option('-l, --legislature <n>', 'only this legislature', legislature)
+      .option('--addressee <text>', 'an addressee: a minister\'s title or portfolio in French or Dutch (Justice, Justitie), a key (minister:justice), or part of the printed title')
+      .option('--author <text>', "part of the author's name")
+      .option('--json', 'print the questions as JSON')
+      .option('--csv', 'print the questions as CSV')
+      .action(async (opts: { legislature?: number; addressee?: string; author?: string; json?: boolean; csv?: boolean }) => (await import('./pending.ts'))[which](opts, io));
+  }
+
+  program
+    .command('answered')
+    .description('Answers first seen since a time, with the date printed on the page and when we first saw them')
+    .requiredOption('--since <when>', 'a date (2026-11-30, Brussels midnight), a date and time, or a duration back from now (24h, 7d)', sinceTime('--since'))
+    .option('--json', 'print the answers as JSON')
+    .option('--csv', 'print the answers as CSV')
+    .action(async (opts: { since: Date; json?: boolean; csv?: boolean }) => (await import('./answered.ts')).answered(opts, io));
+
+  program
+    .command('history')
+    .description("A question's changes, oldest first, with a word-level diff of changed texts")
+    .argument('<id>', 'question id, e.g. 8-123', questionId)
+    .option('--json', 'print the changes as JSON')
+    .option('--csv', 'print the changes as CSV (old and new values as JSON)')
+    .action(async (id: string, opts: { json?: boolean; csv?: boolean }) => (await import('./history.ts')).history(id, opts, io));
+
+  program
+    .command('events')
+    .description('The event stream in the order stored; --follow keeps printing new events until SIGINT/SIGTERM')
+    .option('--type <type>', `only these types (repeatable or comma-separated): ${EVENT_TYPES.join(', ')}`, oneOf<EventType>('--type', EVENT_TYPES))
+    .option('--since <when>', 'only events since a date, a date and time, or a duration back from now (24h, 7d)', sinceTime('--since'))
+    .option('-f, --follow', 'keep printing new events (without --since: only new ones)')
+    .option('--json', 'print the events as JSON (with --follow: one object a line)')
+    .option('--csv', 'print the events as CSV')
+    .action(async (opts: { type?: EventType[]; since?: Date; follow?: boolean; json?: boolean; csv?: boolean }) => (await import('./events.ts')).events(opts, io));
+
+  program
+    .command('lateness')
+    .description('Per addressee: asked, answered, median days to answer, share answered by the deadline, oldest unanswered')
+    .option('-l, --legislature <n>', 'only this legislature', legislature)
+    .option('--json', 'print the addressees as JSON')
+    .option('--csv', 'print the addressees as CSV')
+    .action(async (opts: { legislature?: number; json?: boolean; csv?: boolean }) => (await import('./lateness.ts')).lateness(opts, io));
 
   program
     .command('healthcheck')
