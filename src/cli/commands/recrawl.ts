@@ -28,8 +28,8 @@ export function badQuestionIds(ids: readonly string[], currentLegislature: numbe
   const bad: string[] = [];
   for (const id of ids) {
     const parsed = parseQuestionId(id);
-    if (!parsed || !/^\d{1,2}-\d{1,6}$/.test(id)) bad.push(`${JSON.stringify(id)} is not a question id (legislature-number, e.g. 8-123)`);
-    else if (parsed.number < 1) bad.push(`${JSON.stringify(id)}: question numbers start at 1`);
+    if (/^\d{1,2}-0+$/.test(id)) bad.push(`${JSON.stringify(id)}: question numbers start at 1`);
+    else if (!parsed || !/^\d{1,2}-\d{1,6}$/.test(id)) bad.push(`${JSON.stringify(id)} is not a question id (legislature-number, e.g. 8-123)`);
     else if (parsed.legislature < FIRST_WEB_LEGISLATURE || parsed.legislature > currentLegislature) {
       bad.push(`${JSON.stringify(id)}: legislature ${parsed.legislature} has no question pages (${FIRST_WEB_LEGISLATURE} to ${currentLegislature})`);
     }
