@@ -6,6 +6,15 @@ import type { Queryable } from './db.ts';
 
 export type WatchReason = 'one-language-answered' | 'reminder-sent' | 'deadline-near' | 'deadline-past' | 'closed-legislature';
 
+/** How much more often a kind of candidate is checked than a question whose deadline is long past. */
+export const WATCH_WEIGHTS: Record<WatchReason, number> = {
+  'one-language-answered': 8,
+  'reminder-sent': 2,
+  'deadline-near': 2,
+  'deadline-past': 1,
+  'closed-legislature': 1,
+};
+
 export interface WatchCandidate {
   id: string;
   reason: WatchReason;
@@ -26,12 +35,15 @@ export interface WatchSelection {
 }
 
 /**
- * The questions that expect an answer soon, most expected first, and within one kind the one
- * checked longest ago first (so that a budget smaller than the list goes round it):
- * 1. answered in one language only (the translation follows within days);
- * 2. pending with a reminder sent, or a deadline within `deadlineDays` either side of today;
- * 3. pending with a deadline further past;
- * 4. pending in a closed legislature and not fetched for `closedEveryDays`.
+ * The questions that expect an answer soon:
+ * - answered in one language only (the translation follows within days);
+ * - pending with a reminder sent, or a deadline within `deadlineDays` ahead or `pastDays` past;
+ * - pending with a deadline further past;
+ * - pending in a closed legislature and not fetched for `closedEveryDays`.
+ * First the ones never fetched, then by how long ago they were checked, weighed by how
+ * expected their answer is (WATCH_WEIGHTS): a budget smaller than the list goes round all of
+ * it, the most expected more often, and none is starved. The age is counted from `now`, or from
+ * the newest fetch when that is later (a benchmark's simulated clock runs behind the real one).
  */
 export async function watchCandidates(db: Queryable, s: WatchSelection): Promise<WatchCandidate[]> {
   if (s.limit <= 0) return [];
@@ -58,11 +70,12 @@ export async function watchCandidates(db: Queryable, s: WatchSelection): Promise
                  AND (last_fetched_at IS NULL OR last_fetched_at < $1::timestamptz - make_interval(days => $5::int)))
      )
      SELECT id, reason FROM c
-      ORDER BY CASE reason WHEN 'one-language-answered' THEN 0 WHEN 'reminder-sent' THEN 1 WHEN 'deadline-near' THEN 1
-                           WHEN 'deadline-past' THEN 2 ELSE 3 END,
-               last_fetched_at NULLS FIRST, id
+      ORDER BY last_fetched_at IS NOT NULL,
+               extract(epoch FROM (greatest($1::timestamptz, (SELECT max(last_fetched_at) FROM questions)) - last_fetched_at))
+                 * (($7::jsonb)->>reason)::float8 DESC,
+               id
       LIMIT $6`,
-    [s.now, s.currentLegislature, s.deadlineDays, s.pastDays, s.closedEveryDays, s.limit],
+    [s.now, s.currentLegislature, s.deadlineDays, s.pastDays, s.closedEveryDays, s.limit, JSON.stringify(WATCH_WEIGHTS)],
   );
   return rows;
 }

@@ -7,6 +7,8 @@ import { watchCandidates, watchRequestsSince, type WatchSelection } from '../../
 import { pgTestDb, type TestDb } from '../helpers/db.ts';
 import { question } from '../helpers/questions.ts';
 
+class Rollback extends Error {}
+
 const NOW = new Date('2026-12-01T10:00:00Z');
 const day = (offset: number) => new Date(NOW.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
 
@@ -40,30 +42,55 @@ describe('answer-watch candidates', () => {
     ];
     for (const r of records) await upsertQuestion(t.db, r, { parserVersion: 'test' });
     await t.db.query(`UPDATE questions SET gone_since = now() WHERE id = '8-9'`);
-    await t.db.query(`UPDATE questions SET last_fetched_at = $1::timestamptz - interval '20 days' WHERE legislature = 7`, [NOW]);
-    await t.db.query(`UPDATE questions SET last_fetched_at = $1::timestamptz - interval '1 day' WHERE id = '7-2'`, [NOW]);
-    // 8-2 was checked long ago, 8-3 and 8-5 a moment ago: 8-2 comes first of its kind.
-    await t.db.query(`UPDATE questions SET last_fetched_at = $1::timestamptz - interval '5 hours' WHERE id = '8-2'`, [NOW]);
-    await t.db.query(`UPDATE questions SET last_fetched_at = $1::timestamptz - interval '5 minutes' WHERE id IN ('8-3', '8-5')`, [NOW]);
+    // Every check time is set relative to NOW (the order depends on how long ago each question was checked).
+    const checked = async (ago: string, ids: string[]) =>
+      t.db.query(`UPDATE questions SET last_fetched_at = $1::timestamptz - $2::interval WHERE id = ANY($3::text[])`, [NOW, ago, ids]);
+    await checked('30 days', records.map((r) => r.id));
+    await checked('20 days', ['7-1']);
+    await checked('1 day', ['7-2']);
+    await checked('1 hour', ['8-6']);
+    await checked('5 hours', ['8-2']);
+    await checked('3 hours', ['8-4']);
+    await checked('5 minutes', ['8-3', '8-5']);
   });
   afterAll(async () => {
     await t.drop();
   });
 
-  it('are the questions expecting an answer soon, most expected first, least recently checked first', async () => {
+  it('are the questions expecting an answer soon, the longest unchecked first, weighed by how expected the answer is', async () => {
+    // age × weight: 7-1 20 d × 1, 8-2 5 h × 2, 8-6 1 h × 8, 8-4 3 h × 1, 8-3 and 8-5 5 min × 2.
     expect(await watchCandidates(t.db, sel())).toEqual([
-      { id: '8-6', reason: 'one-language-answered' },
+      { id: '7-1', reason: 'closed-legislature' },
       { id: '8-2', reason: 'deadline-near' },
+      { id: '8-6', reason: 'one-language-answered' },
+      { id: '8-4', reason: 'deadline-past' },
       { id: '8-3', reason: 'deadline-near' },
       { id: '8-5', reason: 'reminder-sent' },
-      { id: '8-4', reason: 'deadline-past' },
-      { id: '7-1', reason: 'closed-legislature' },
     ]);
   });
 
   it('stop at the limit, and at none for a limit of 0', async () => {
-    expect((await watchCandidates(t.db, sel({ limit: 2 }))).map((c) => c.id)).toEqual(['8-6', '8-2']);
+    expect((await watchCandidates(t.db, sel({ limit: 2 }))).map((c) => c.id)).toEqual(['7-1', '8-2']);
     expect(await watchCandidates(t.db, sel({ limit: 0 }))).toEqual([]);
+  });
+
+  it('go round every candidate under a small budget, the most expected more often', async () => {
+    const picks = new Map<string, number>();
+    await t.db.transaction(async (tx) => {
+      for (let round = 1; round <= 16; round++) {
+        const now = new Date(NOW.getTime() + round * 3_600_000);
+        const chosen = (await watchCandidates(tx, sel({ now, limit: 1 }))).map((c) => c.id);
+        for (const id of chosen) picks.set(id, (picks.get(id) ?? 0) + 1);
+        await tx.query('UPDATE questions SET last_fetched_at = $1 WHERE id = ANY($2::text[])', [now, chosen]);
+      }
+      // Leave the other tests' data as it was.
+      throw new Rollback();
+    }).catch((e: unknown) => {
+      if (!(e instanceof Rollback)) throw e;
+    });
+    expect([...picks.keys()].sort()).toEqual(['7-1', '8-2', '8-3', '8-4', '8-5', '8-6']);
+    expect(picks.get('7-1')).toBe(1);
+    expect(picks.get('8-6')!).toBeGreaterThan(picks.get('8-4')!);
   });
 
   it('take a pending question of a closed legislature once its week has passed', async () => {
