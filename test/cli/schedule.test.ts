@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { admitScheduledRun } from '../../src/store/scheduled-runs.ts';
 import { pgTestDb, type TestDb } from '../helpers/db.ts';
 import { TEST_REDIS_URL } from '../helpers/fleet.ts';
 import { runCli } from './run-cli.ts';
@@ -69,9 +70,17 @@ describe('senate-questions schedule', () => {
       expect(installed.stdout).toMatch(/^answer-watch: \*\/15 \* \* \* \* \(Europe\/Brussels\): answer watch \(up to 360 requests\/hour\); next at /m);
       const again = await runCli(['schedule', '--cron', '0 4 * * *', '--tz', 'Europe/Brussels', '--no-watch'], { env });
       expect(again.code).toBe(0);
+      const due = new Date('2026-12-01T03:00:00Z');
+      const run = await admitScheduledRun(t.db, {
+        kind: 'crawl', scheduleId: 'nightly-crawl', scheduledFor: due, mode: 'incremental', legislatures: [8], options: {}, blockedBy: ['crawl'],
+        jobs: (runId) => [{ key: 'discover-8', kind: 'discover', data: { runId } }],
+      });
       const shown = await runCli(['schedule', '--show'], { env });
       expect(shown.code).toBe(0);
-      expect(shown.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^nightly-crawl: 0 4 \* \* \* \(Europe\/Brussels\)/)]);
+      expect(shown.stdout.trim().split('\n')).toEqual([
+        expect.stringMatching(/^nightly-crawl: 0 4 \* \* \* \(Europe\/Brussels\)/),
+        `  nightly-crawl due 2026-12-01T03:00:00.000Z: run ${run.runId} running`,
+      ]);
       const removed = await runCli(['schedule', '--remove'], { env });
       expect(removed.stdout).toBe('removed nightly-crawl\n');
       expect((await runCli(['schedule', '--show'], { env })).stdout).toMatch(/^no schedule installed/);
