@@ -138,6 +138,9 @@ export const SETTINGS = {
   recentAnswerDays: { env: 'RECENT_ANSWER_DAYS', schema: int(0).default(30), doc: 'Answered questions are refetched for this many days after the answer.' },
   deadlineEstimateDays: { env: 'DEADLINE_ESTIMATE_DAYS', schema: int(1).default(30), doc: 'When a page prints no answer deadline (LEG 5 pages), the deadline is estimated as the date sent plus this many days, and shown as an estimate.' },
   currentLegislature: { env: 'CURRENT_LEGISLATURE', schema: int(1).default(8), doc: 'The open legislature; older ones are closed and only refetched with --full.' },
+  watchRequestsPerHour: { env: 'WATCH_REQUESTS_PER_HOUR', schema: int(0).default(360), doc: 'Requests per hour the answer watch may spend (two per question), out of the same CRAWL_RATE_PER_SEC. 0: the watch fetches nothing.' },
+  watchDeadlineDays: { env: 'WATCH_DEADLINE_DAYS', schema: int(0).default(7), doc: 'The answer watch refetches pending questions whose deadline is at most this many days ahead (or past).' },
+  watchClosedEveryDays: { env: 'WATCH_CLOSED_EVERY_DAYS', schema: int(1).default(7), doc: 'Questions still pending in a closed legislature are refetched by the answer watch once per this many days.' },
   jobLockMs: { env: 'JOB_LOCK_MS', schema: int(1000).default(30_000), doc: 'How long a job stays locked to a worker without renewal: a dead worker\'s jobs are taken over after it.' },
   senateGiveUpMs: {
     env: 'SENATE_GIVE_UP_MS',

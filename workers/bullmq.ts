@@ -14,6 +14,7 @@ import { DbUnavailableError, waitForDb } from '../src/store/db-errors.ts';
 import { coerceError } from '../src/util/errors.ts';
 import { startReaper } from './reaper.ts';
 import { closeRedis, redisConnection as fleetConnection } from './redis.ts';
+import { startScheduleWorker } from './scheduler.ts';
 
 export interface QueueOptions {
   prefix: string;
@@ -62,6 +63,25 @@ export function bullEnqueue(db: Db, queues: Queues) {
         await queues[kind].addBulk(list.slice(i, i + 1_000).map((job) => ({ name: kind, data: job.data, opts: { jobId: bullJobId(runId, job) } })));
       }
     }
+  };
+}
+
+/**
+ * The priority lane: `recrawl` jobs go to a queue of their own with workers of their own, so
+ * that they never wait behind a crawl's backlog (the rate budget is still the fleet's one).
+ */
+export const RECRAWL_QUEUE = 'recrawl';
+
+export function createRecrawlQueue(connection: Redis, opts: QueueOptions): Queue {
+  return new Queue(RECRAWL_QUEUE, { connection, prefix: opts.prefix, defaultJobOptions: { attempts: opts.attempts ?? DEFAULT_ATTEMPTS, backoff: { type: 'senate' }, removeOnComplete: { age: 24 * 3600, count: 1_000 }, removeOnFail: { age: 7 * 24 * 3600, count: 10_000 } } });
+}
+
+/** Like bullEnqueue, onto one queue (the recrawl lane): job names carry the kind. */
+export function bullLaneEnqueue(db: Db, queue: Queue) {
+  return async (runId: number, jobs: JobRequest[]): Promise<void> => {
+    const specs = await registerJobs(db, runId, jobs.map((j) => ({ key: jobKey(j), kind: j.kind, data: j.data })));
+    const wanted = new Set(specs.map((s) => s.key));
+    await queue.addBulk(jobs.filter((j) => wanted.delete(jobKey(j))).map((job) => ({ name: job.kind, data: job.data, opts: { jobId: bullJobId(runId, job) } })));
   };
 }
 
@@ -151,6 +171,18 @@ export function startFleetWorker(opts: FleetWorkerOptions): FleetWorker {
         maxStalledCount: 3,
         settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => jobBackoffMs(attemptsMade, err) },
       }),
+  );
+  workers.push(
+    new Worker(RECRAWL_QUEUE, processor, {
+      connection: connections[connections.push(redisConnection(opts.redisUrl, { logger: opts.logger, label: 'worker recrawl' })) - 1]!,
+      prefix: opts.prefix,
+      concurrency: opts.concurrency,
+      lockDuration: opts.lockDurationMs ?? 30_000,
+      stalledInterval: opts.stalledIntervalMs ?? 15_000,
+      maxStalledCount: 3,
+      settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => jobBackoffMs(attemptsMade, err) },
+    }),
+    startScheduleWorker({ ...opts, connection: connections[connections.push(redisConnection(opts.redisUrl, { logger: opts.logger, label: 'scheduler' })) - 1]!, enqueue: deps.enqueue }),
   );
   logWorkerErrors(workers, opts.logger);
   const reaper = opts.reaperIntervalMs === 0 ? null : startReaper({ db: opts.db, queues, logger: opts.logger, redis: connection, prefix: opts.prefix, intervalMs: opts.reaperIntervalMs ?? 10_000 });

@@ -22,6 +22,27 @@ export function defineCommands(program: Command, io: Io): void {
     .action(async (opts: { legislature?: number[]; all?: boolean; full?: boolean; wait?: boolean }) => (await import('./crawl.ts')).crawl(opts, io));
 
   program
+    .command('schedule')
+    .description('Install the nightly crawl and the answer watch as fleet schedules (needs REDIS_URL), show or remove them')
+    .option('--cron <pattern>', 'when the nightly crawl runs, a cron pattern such as "0 3 * * *"')
+    .option('--tz <zone>', 'time zone of the patterns, e.g. Europe/Brussels (default UTC)')
+    .option('-l, --legislature <n>', 'a legislature the nightly crawl covers (repeatable); default: the current one', legislatures)
+    .option('--watch-cron <pattern>', 'when the answer watch runs (default "*/15 * * * *")')
+    .option('--no-watch', 'no answer watch (removes an installed one)')
+    .option('--show', 'print the installed schedules and their last runs')
+    .option('--remove', 'remove the schedules')
+    .action(async (opts: { cron?: string; tz?: string; legislature?: number[]; watch?: boolean; watchCron?: string; show?: boolean; remove?: boolean }) =>
+      (await import('./schedule.ts')).schedule(opts, io),
+    );
+
+  program
+    .command('recrawl')
+    .description('Fetch these questions now, ahead of any queued crawl work; --wait prints what changed')
+    .argument('<id...>', 'question ids, e.g. 8-123')
+    .option('--wait', 'follow the run and print what changed (always on without REDIS_URL)')
+    .action(async (ids: string[], opts: { wait?: boolean }) => (await import('./recrawl.ts')).recrawl(ids, opts, io));
+
+  program
     .command('worker')
     .description('Run a worker process of the fleet (needs REDIS_URL); SIGTERM/SIGINT stop it gracefully, a second signal forces')
     .option('-c, --concurrency <n>', 'jobs at once (default WORKER_CONCURRENCY)', wholeNumber('--concurrency'))
