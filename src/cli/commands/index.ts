@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type { Lang } from '../../senate/question-record.ts';
 import type { Io } from '../io.ts';
 import { FIRST_WEB_LEGISLATURE, lang, legislature, legislatures, wholeNumber } from '../options.ts';
+import { exportFormat, port, sinceTime } from '../http-options.ts';
 import { eventIdArg, retryTarget } from '../webhook-options.ts';
 
 export function defineCommands(program: Command, io: Io): void {
@@ -90,6 +91,21 @@ export function defineCommands(program: Command, io: Io): void {
     .action(async (opts: { loop?: boolean; timeoutMs?: number; json?: boolean }) =>
       (await import('./webhooks.ts')).webhooksDeliver({ ...opts, ...(opts.timeoutMs ? { deadlineMs: opts.timeoutMs } : {}) }, io),
     );
+
+  program
+    .command('serve')
+    .description('Serve the HTTP API, Atom feeds and exports (OpenAPI at /openapi.json, reference at /docs) until SIGTERM/SIGINT')
+    .option('--port <n>', 'port to listen on (default 8080; 0: any free port)', port)
+    .option('--host <address>', 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)')
+    .action(async (opts: { port?: number; host?: string }) => (await import('./serve.ts')).serve(opts, io));
+
+  program
+    .command('export')
+    .description('Write every question (both languages, one row or line per question) as CSV or JSON Lines, streamed')
+    .requiredOption('--format <format>', 'csv or jsonl', exportFormat)
+    .option('--since <date|time>', 'only questions first seen or changed since then (2024-05-01 or 2024-05-01T08:00:00Z)', sinceTime)
+    .option('-o, --output <file>', 'write to this file (default: stdout)')
+    .action(async (opts: { format: 'csv' | 'jsonl'; since?: Date; output?: string }) => (await import('./export.ts')).exportCommand(opts, io));
 
   program
     .command('healthcheck')
