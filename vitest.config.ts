@@ -35,6 +35,7 @@ const E2E = [
   'test/fleet/browser.test.ts',
   'test/fleet/bullmq.test.ts',
   'test/fleet/worker-webhooks.test.ts',
+  'test/http/serve.test.ts',
   'test/jobs/reparse.test.ts',
   'test/store/migrate.test.ts',
 ];
