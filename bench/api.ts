@@ -10,7 +10,10 @@
  *      process's peak RSS (VmHWM); then GET /api/export.csv through the server, rows/s and the
  *      server's peak RSS before and after.
  *
- *   npm run bench:api -- [--questions 100000] [--duration 10] [--connections 10] [--keep-schema]
+ *   npm run bench:api -- [--questions 100000] [--duration 10] [--connections 10] [--keep-schema] [--schema NAME]
+ *
+ * --keep-schema keeps the seeded schema (its name is printed); --schema NAME runs on a schema
+ * kept before (seeding takes minutes) and keeps it.
  *
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) says where PostgreSQL is.
  */
@@ -31,6 +34,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     'keep-schema': { type: 'boolean', default: false },
+    schema: { type: 'string' },
   },
 });
 
@@ -48,13 +52,16 @@ const DURATION_S = positiveInt('duration', values.duration);
 const CONNECTIONS = positiveInt('connections', values.connections);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CLI = path.resolve('bin/senate-questions.js');
-const SCHEMA = `bench_api_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+const SCHEMA = values.schema ?? `bench_api_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+const KEEP = values['keep-schema'] || values.schema !== undefined;
 
-// A small seeded generator, so every run stores the same questions.
+// mulberry32: a small seeded generator, so every run stores the same questions.
 let seed = 42;
 function rand(): number {
-  seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
-  return seed / 0x7fffffff;
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
 }
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
@@ -148,10 +155,32 @@ async function seedQuestions(db: Db): Promise<void> {
   await db.exec('ANALYZE questions; ANALYZE question_texts;');
 }
 
-/** Peak resident set of a live process, MB (VmHWM). */
-function peakRssMb(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
+/** A live process's peak resident set (VmHWM) and current one (VmRSS), MB; NaN once it has exited. */
+function rssMb(pid: number, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
+  try {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Samples a process's resident set every 50 ms; stop() gives the largest seen, MB. */
+function sampleRss(pid: number): { stop(): number } {
+  let peak = 0;
+  const take = () => {
+    const v = rssMb(pid, 'VmRSS');
+    if (!Number.isNaN(v)) peak = Math.max(peak, v);
+  };
+  take();
+  const timer = setInterval(take, 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return peak;
+    },
+  };
 }
 
 const childEnv = (): NodeJS.ProcessEnv => ({ ...process.env, DATABASE_URL, DATABASE_SCHEMA: SCHEMA, LOG_LEVEL: 'warn', REDIS_URL: '' });
@@ -188,15 +217,18 @@ async function main(): Promise<void> {
   const csvFile = path.join(tmpdir(), `${SCHEMA}.csv`);
   try {
     await migrate(db);
-    process.stderr.write(`bench:api: storing ${N} questions in schema ${SCHEMA}\n`);
-    const t0 = Date.now();
-    await seedQuestions(db);
-    process.stderr.write(`  stored in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    const { rows: [have] } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM questions');
+    if (have!.n === 0) {
+      process.stderr.write(`bench:api: storing ${N} questions in schema ${SCHEMA}\n`);
+      const t0 = Date.now();
+      await seedQuestions(db);
+      process.stderr.write(`  stored in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    } else if (have!.n !== N) throw new Error(`schema ${SCHEMA} holds ${have!.n} questions, not ${N}`);
 
     const started = await startServer();
     server = started.child;
     const { base } = started;
-    const idleRss = peakRssMb(server.pid!);
+    const idleRss = rssMb(server.pid!, 'VmRSS');
 
     const queries = [
       // The vocabulary is small: a common word is in most questions (the worst case: many matches to sort).
@@ -220,21 +252,16 @@ async function main(): Promise<void> {
     // Export by the CLI, in its own process.
     const e0 = Date.now();
     const exporter = spawn(process.execPath, [CLI, 'export', '--format', 'csv', '-o', csvFile], { env: childEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
-    let exportPeak = 0;
-    const sampler = setInterval(() => {
-      try {
-        exportPeak = Math.max(exportPeak, peakRssMb(exporter.pid!));
-      } catch {
-        // exited between two samples
-      }
-    }, 50);
+    const exporterRss = sampleRss(exporter.pid!);
     const code = await new Promise<number | null>((r) => exporter.on('exit', r));
-    clearInterval(sampler);
+    const exportPeak = exporterRss.stop();
     const exportS = (Date.now() - e0) / 1000;
     if (code !== 0) throw new Error(`export exited ${code}`);
     const csvMb = statSync(csvFile).size / 1024 / 1024;
 
     // Export through the server.
+    const loadedRss = rssMb(server.pid!, 'VmRSS');
+    const serverRss = sampleRss(server.pid!);
     const h0 = Date.now();
     const res = await fetch(`${base}/api/export.csv`);
     let httpRows = -1; // the header (the generated texts hold no line break: one line per row)
@@ -244,15 +271,15 @@ async function main(): Promise<void> {
       for (const b of chunk) if (b === 10) httpRows++;
     }
     const httpS = (Date.now() - h0) / 1000;
-    const serverPeak = peakRssMb(server.pid!);
+    const serverPeak = serverRss.stop();
 
     process.stdout.write(
       [
         `bench:api: ${N} questions (2 languages each), PostgreSQL, autocannon ${CONNECTIONS} connections × ${DURATION_S} s per query`,
         'GET /api/questions (limit 50):',
         ...lines,
-        `export --format csv -o FILE (own process): ${N} rows in ${exportS.toFixed(1)} s = ${Math.round(N / exportS)} rows/s (process start included), ${csvMb.toFixed(0)} MB, peak RSS ${exportPeak.toFixed(0)} MB`,
-        `GET /api/export.csv: ${httpRows} rows in ${httpS.toFixed(1)} s = ${Math.round(httpRows / httpS)} rows/s, ${(bytes / 1024 / 1024).toFixed(0)} MB; server peak RSS ${idleRss.toFixed(0)} MB after start, ${serverPeak.toFixed(0)} MB after load and export`,
+        `export --format csv -o FILE (own process): ${N} rows in ${exportS.toFixed(1)} s = ${Math.round(N / exportS)} rows/s (process start included), ${csvMb.toFixed(0)} MB, peak RSS ${exportPeak.toFixed(0)} MB (sampled every 50 ms)`,
+        `GET /api/export.csv: ${httpRows} rows in ${httpS.toFixed(1)} s = ${Math.round(httpRows / httpS)} rows/s, ${(bytes / 1024 / 1024).toFixed(0)} MB; server RSS ${idleRss.toFixed(0)} MB after start, ${loadedRss.toFixed(0)} MB after the load, ${serverPeak.toFixed(0)} MB at most during the export`,
         '',
       ].join('\n'),
     );
@@ -260,7 +287,7 @@ async function main(): Promise<void> {
     server?.kill('SIGTERM');
     rmSync(csvFile, { force: true });
     await db.close();
-    if (!values['keep-schema']) {
+    if (!KEEP) {
       const client = new pg.Client({ connectionString: DATABASE_URL });
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
