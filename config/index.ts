@@ -148,18 +148,18 @@ export const SETTINGS = {
     sensitive: true,
     doc: 'Standard Webhooks signing secret (whsec_ + base64 of 24 to 64 random bytes) of the endpoints that have none.',
   },
-  apiToken: {
-    env: 'API_TOKEN',
-    schema: z.string().trim().min(16, 'must be at least 16 characters (make one: openssl rand -hex 32)').optional(),
-    sensitive: true,
-    doc: 'Bearer token of the HTTP API\'s write operations (POST /api/questions/{id}/recrawl). Unset: they answer 401.',
-  },
   webhookTimeoutMs: { env: 'WEBHOOK_TIMEOUT_MS', schema: int(100).default(15_000), doc: 'Total time for one webhook attempt; a slower receiver counts as failed and is tried again.' },
   webhookConcurrency: { env: 'WEBHOOK_CONCURRENCY', schema: int(1).default(4), doc: 'Webhook attempts in flight at once in one process.' },
   webhookRetryScheduleMs: {
     env: 'WEBHOOK_RETRY_SCHEDULE',
     schema: durationList(STANDARD_RETRY_SCHEDULE_MS),
     doc: `Delays between webhook attempts (units ms, s, m, h, d); after the last, the delivery is failed. Default: Standard Webhooks' ${formatDurationList(STANDARD_RETRY_SCHEDULE_MS)} (about 27 h).`,
+  },
+  apiToken: {
+    env: 'API_TOKEN',
+    schema: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+    sensitive: true,
+    doc: 'Bearer token for the write API and /admin/queues. Unset: those answer 401 to everyone.',
   },
 } as const;
 
