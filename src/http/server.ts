@@ -10,7 +10,7 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../../config/index.ts';
 import type { Db } from '../store/db.ts';
 import type { Logger } from '../util/logger.ts';
@@ -37,14 +37,14 @@ export interface ServerDeps {
   /** The fleet's Redis, for plugins that show queues (unset on the embedded default). */
   redis?: unknown;
   /**
-   * More routes, registered after the API's with `{ deps }` as options: the dashboard,
-   * /metrics, health checks. Each is a plain fastify plugin (encapsulated unless it uses
-   * fastify-plugin).
+   * More routes, added after the API's: the dashboard, /metrics, health checks. Each is called
+   * once with the app and these deps and registers what it brings with the options it takes,
+   * e.g. `(app, { db, config }) => app.register(dashboardPlugin, { db, config })`.
    */
   plugins?: readonly ServerPlugin[];
 }
 
-export type ServerPlugin = FastifyPluginAsync<{ deps: ServerDeps }>;
+export type ServerPlugin = (app: FastifyInstance, deps: ServerDeps) => unknown;
 
 /** Options of the API's own route plugins. */
 export interface RouteOptions {
@@ -97,6 +97,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(runRoutes, opts);
   await app.register(feedRoutes, opts);
   await app.register(exportRoutes, opts);
-  for (const plugin of deps.plugins ?? []) await app.register(plugin, opts);
+  for (const plugin of deps.plugins ?? []) await plugin(app, deps);
   return app;
 }

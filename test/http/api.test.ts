@@ -47,6 +47,9 @@ describe('the HTTP API on PostgreSQL', () => {
         recrawled.push(id);
         return createRun(t.db, { kind: 'recrawl', legislatures: [8], options: { questionIds: [id] } });
       },
+      plugins: [(instance, deps) => instance.register(async (scope) => {
+        scope.get('/extra', async () => ({ kind: deps.db.kind }));
+      })],
     });
   });
   afterAll(async () => {
@@ -289,6 +292,12 @@ describe('the HTTP API on PostgreSQL', () => {
       expect(res.body.items[0].id).toBeGreaterThan(res.body.items[1].id);
       expect(res.body.items[0].links.self).toBe(`/api/runs/${res.body.items[0].id}`);
       expect((await get('/api/runs/999999')).status).toBe(404);
+    });
+  });
+
+  describe('plugins', () => {
+    it('are added with the deps after the API (the dashboard, /metrics)', async () => {
+      expect((await get('/extra')).body).toEqual({ kind: 'pg' });
     });
   });
 
