@@ -39,6 +39,7 @@ const E2E = [
   'test/fleet/bullmq.test.ts',
   'test/fleet/schedule-workers.test.ts',
   'test/fleet/worker-webhooks.test.ts',
+  'test/http/serve.test.ts',
   'test/jobs/reparse.test.ts',
   'test/store/migrate.test.ts',
   'test/store/db-outage.test.ts',

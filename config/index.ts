@@ -181,6 +181,12 @@ export const SETTINGS = {
     schema: durationList(STANDARD_RETRY_SCHEDULE_MS),
     doc: `Delays between webhook attempts (units ms, s, m, h, d); after the last, the delivery is failed. Default: Standard Webhooks' ${formatDurationList(STANDARD_RETRY_SCHEDULE_MS)} (about 27 h).`,
   },
+  apiToken: {
+    env: 'API_TOKEN',
+    schema: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+    sensitive: true,
+    doc: 'Bearer token for the write API and /admin/queues. Unset: those answer 401 to everyone.',
+  },
 } as const;
 
 type Settings = typeof SETTINGS;

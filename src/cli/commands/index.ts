@@ -9,6 +9,7 @@ import type { Lang } from '../../senate/question-record.ts';
 import type { Io } from '../io.ts';
 import { EVENT_TYPES, type EventType } from '../../store/events.ts';
 import { FIRST_WEB_LEGISLATURE, lang, legislature, legislatures, oneOf, questionId, sinceTime, wholeNumber } from '../options.ts';
+import { exportFormat, port } from '../http-options.ts';
 import { eventIdArg, retryTarget } from '../webhook-options.ts';
 
 export function defineCommands(program: Command, io: Io): void {
@@ -170,6 +171,21 @@ export function defineCommands(program: Command, io: Io): void {
     .option('--json', 'print the addressees as JSON')
     .option('--csv', 'print the addressees as CSV')
     .action(async (opts: { legislature?: number; json?: boolean; csv?: boolean }) => (await import('./lateness.ts')).lateness(opts, io));
+
+  program
+    .command('serve')
+    .description('Serve the HTTP API, Atom feeds and exports (OpenAPI at /openapi.json, reference at /docs) until SIGTERM/SIGINT')
+    .option('--port <n>', 'port to listen on (default 8080; 0: any free port)', port)
+    .option('--host <address>', 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)')
+    .action(async (opts: { port?: number; host?: string }) => (await import('./serve.ts')).serve(opts, io));
+
+  program
+    .command('export')
+    .description('Write every question (both languages, one row or line per question) as CSV or JSON Lines, streamed')
+    .requiredOption('--format <format>', 'csv or jsonl', exportFormat)
+    .option('--since <date|time>', 'only questions first seen or changed since then (2024-05-01, 2024-05-01T08:00:00Z, or 7d)', sinceTime('--since'))
+    .option('-o, --output <file>', 'write to this file (default: stdout)')
+    .action(async (opts: { format: 'csv' | 'jsonl'; since?: Date; output?: string }) => (await import('./export.ts')).exportCommand(opts, io));
 
   program
     .command('healthcheck')
