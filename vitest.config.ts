@@ -23,6 +23,7 @@ const UNIT = [
   'test/cli/signals.test.ts',
   'test/notify/signature.test.ts',
   'test/notify/retry-schedule.test.ts',
+  'test/jobs/judge-run-rules.test.ts',
 ];
 
 const E2E = [

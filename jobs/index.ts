@@ -13,6 +13,7 @@ import { coerceError } from '../src/util/errors.ts';
 import type { Logger } from '../src/util/logger.ts';
 import { discover } from './discover.ts';
 import { fetchQuestion, LanguageFetchError } from './fetch-question.ts';
+import { judgeRun } from './judge-run.ts';
 import { jobKey, type Handler, type JobKind, type JobRequest, type JobResult } from './types.ts';
 
 export { jobKey, JOB_KINDS, type JobKind, type JobRequest, type JobResult } from './types.ts';
@@ -118,6 +119,10 @@ export async function executeJob(deps: JobDeps, a: JobAttempt): Promise<JobResul
     throw new FinalJobError(err.message, { cause: err });
   }
   const done = await completeJob(deps.db, runId, key, result.outcome, result.counters);
-  if (done.runFinished) logger.info({ status: done.status }, 'run finished');
+  if (done.runFinished) {
+    logger.info({ status: done.status }, 'run finished');
+    // The run is over whatever the judge says; a judge that fails is logged, never fails the job.
+    await judgeRun(deps, runId).catch((err: unknown) => logger.error({ err }, 'judging the run\'s health failed'));
+  }
   return result;
 }

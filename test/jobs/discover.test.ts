@@ -73,7 +73,7 @@ describe('discover', () => {
       expect(ids).toEqual(fake!.ids().sort(byNumber));
       expect(listingPages()).toHaveLength(3);
       expect(questionPages()).toHaveLength(0);
-      expect(result).toEqual({ outcome: 'queued 12', counters: expect.objectContaining({ requests: 3 }) });
+      expect(result).toEqual({ outcome: 'queued 12; listed 12', counters: expect.objectContaining({ requests: 3 }) });
     });
   });
 
