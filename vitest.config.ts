@@ -32,6 +32,7 @@ const E2E = [
   'test/cli/crawl-signals.test.ts',
   'test/cli/lazy-commands.test.ts',
   'test/crawl/browser-fetcher.test.ts',
+  'test/http/dashboard-browser.test.ts',
   'test/crawl/fleet-budget.test.ts',
   'test/fleet/browser.test.ts',
   'test/fleet/bullmq.test.ts',
