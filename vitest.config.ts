@@ -37,6 +37,7 @@ const E2E = [
   'test/fleet/browser.test.ts',
   'test/fleet/bullmq.test.ts',
   'test/fleet/worker-webhooks.test.ts',
+  'test/fleet/worker-metrics.test.ts',
   'test/jobs/reparse.test.ts',
   'test/store/migrate.test.ts',
 ];

@@ -1,20 +1,27 @@
 /** `senate-questions worker`: one worker process of the BullMQ fleet, until SIGTERM/SIGINT. */
 import { Redis } from 'ioredis';
-import { startFleetWorker } from '../../../workers/bullmq.ts';
+import { createQueues, redisConnection, startFleetWorker } from '../../../workers/bullmq.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
 import { startWebhookLoop } from '../../notify/from-config.ts';
 import { UsageError } from '../../util/errors.ts';
 import { createLogger } from '../../util/logger.ts';
 import { configFor } from '../config.ts';
 import { openStore } from '../context.ts';
+import type { Db } from '../../store/db.ts';
 import type { Io } from '../io.ts';
 import { onShutdownSignals } from '../signals.ts';
 
-export async function worker(opts: { concurrency?: number }, io: Io): Promise<void> {
+export async function worker(opts: { concurrency?: number; metricsPort?: number }, io: Io): Promise<void> {
   const config = configFor(io);
   if (!config.redisUrl) throw new UsageError('the worker needs REDIS_URL (without it, `senate-questions crawl` runs the jobs in-process)');
   const logger = createLogger(config.logLevel);
   const db = await openStore(config, logger);
+  // Before the fleet: a port already taken stops the worker before it takes any job.
+  const metrics = opts.metricsPort === undefined ? null : await startWorkerMetrics(db, config.redisUrl, config.queuePrefix, opts.metricsPort).catch(async (e: unknown) => {
+    await db.close();
+    throw e;
+  });
+  if (metrics) io.stderr.write(`metrics on port ${metrics.port}: /metrics\n`);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
   const fetcher = createPoliteFetcher({ config, redis, logger });
   const concurrency = opts.concurrency ?? config.workerConcurrency;
@@ -40,6 +47,7 @@ export async function worker(opts: { concurrency?: number }, io: Io): Promise<vo
         logger.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down gracefully');
         const steps: [string, () => Promise<unknown>][] = [
           ['workers', () => fleet.close(config.shutdownTimeoutMs)],
+          ['metrics', async () => metrics?.close()],
           ['webhooks', () => webhooks.close()],
           ['fetcher', () => fetcher.close()],
           ['redis', () => redis.quit()],
@@ -60,4 +68,20 @@ export async function worker(opts: { concurrency?: number }, io: Io): Promise<vo
       },
     });
   });
+}
+
+/** `--metrics-port`: /metrics and /healthz, with the queues' counts read from their own Redis connection. */
+async function startWorkerMetrics(db: Db, redisUrl: string, prefix: string, port: number) {
+  const { startMetricsServer } = await import('../../http/metrics-server.ts');
+  const connection = redisConnection(redisUrl);
+  const queues = Object.values(createQueues(connection, { prefix }));
+  const server = await startMetricsServer({ db, queues, redis: connection, port });
+  return {
+    port: server.port,
+    async close() {
+      await server.close();
+      await Promise.all(queues.map((q) => q.close()));
+      await connection.quit();
+    },
+  };
 }
