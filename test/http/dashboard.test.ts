@@ -46,6 +46,16 @@ describe('dashboard pages', () => {
     expect(res.body).toContain('<table><tr><td>Aantal</td><td>2011</td></tr></table>');
   });
 
+  it('shows the history as a word diff, Senate text escaped', async () => {
+    await t.db.query(
+      `INSERT INTO changes (question_id, lang, field, old_value, new_value, parser_version)
+       VALUES ('5-3820', 'fr', 'subject', to_jsonb('Prisons belges - Surpopulation'::text), to_jsonb('Prisons <i>belges</i> - Surpopulation - Quotas'::text), 'test')`,
+    );
+    const res = await app.inject('/dashboard/questions/5-3820');
+    expect(res.body).toContain('<h3>subject (FR)');
+    expect(res.body).toContain('<div class="diff">Prisons <ins>&lt;i&gt;</ins>belges<ins>&lt;/i&gt; </ins>- Surpopulation <ins>- Quotas</ins></div>');
+  });
+
   it('answers 404 for a question not stored and 400 for something that is not a question number, escaped', async () => {
     expect((await app.inject('/dashboard/questions/8-999')).statusCode).toBe(404);
     const bad = await app.inject('/dashboard/questions/%3Cscript%3E');
