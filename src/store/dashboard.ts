@@ -87,13 +87,18 @@ export async function overdueLines(db: Queryable, limit: number): Promise<{ tota
   return { total: count.rows[0]?.n ?? 0, lines: rows.map(line) };
 }
 
-/** Answers whose text arrived (was stored) in the last `days` days, the newest first. */
+/**
+ * Answers that arrived in the last `days` days: dated by the Senate within them, or reported
+ * by an `answer_arrived` event within them (an answer published late, or dated earlier).
+ * Not "stored lately": a first crawl stores every old answer at once.
+ */
 export async function recentAnswerLines(db: Queryable, days: number, limit: number): Promise<QuestionLine[]> {
   const { rows } = await db.query<LineRow>(
     `SELECT ${LINE_COLUMNS} FROM questions q ${LINE_JOINS}
-      WHERE q.status = 'answered' AND EXISTS (
-              SELECT 1 FROM question_texts t WHERE t.question_id = q.id AND t.answer_text IS NOT NULL
-                AND t.updated_at >= now() - make_interval(days => $1))
+      WHERE q.status = 'answered'
+        AND (q.answer_date >= current_date - $1::int
+             OR EXISTS (SELECT 1 FROM events e WHERE e.question_id = q.id AND e.type = 'answer_arrived'
+                          AND e.occurred_at >= now() - make_interval(days => $1::int)))
       ORDER BY q.answer_date DESC NULLS LAST, q.id LIMIT $2`,
     [days, limit],
   );

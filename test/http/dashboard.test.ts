@@ -17,6 +17,9 @@ describe('dashboard pages', () => {
     await upsertQuestion(t.db, overdue, { parserVersion: 'test' });
     await upsertQuestion(t.db, question(), { parserVersion: 'test' });
     await upsertQuestion(t.db, answered(), { parserVersion: 'test' });
+    const recent = answered();
+    const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+    await upsertQuestion(t.db, { ...recent, id: '8-9', legislature: 8, number: 9, answerDate: threeDaysAgo, relations: [] }, { parserVersion: 'test' });
     app = Fastify();
     await app.register(dashboardPlugin, { db: t.db, config: loadConfig({}), prefix: '/dashboard' });
   });
@@ -35,6 +38,13 @@ describe('dashboard pages', () => {
     expect(res.body).not.toContain('<b>surpeuplées</b>');
     expect(res.body).toMatch(/<td class="late">\d+ days \(deadline 10 Feb 2025\)<\/td>/);
     expect(res.body).toMatch(/<dd>No run yet\.|<p class="muted">No run yet\.<\/p>/);
+  });
+
+  it('lists an answer dated in the last days under "Answers arrived", and not an old one stored today', async () => {
+    const res = await app.inject('/dashboard/');
+    const section = res.body.slice(res.body.indexOf('id="h-answers"'), res.body.indexOf('id="h-pending"'));
+    expect(section).toContain('href="/dashboard/questions/8-9"');
+    expect(section).not.toContain('href="/dashboard/questions/5-4712"');
   });
 
   it('shows a question with both languages, its relation as a link and the stored answer table', async () => {
@@ -84,7 +94,7 @@ describe('dashboard pages', () => {
     const res = await app.inject('/dashboard/lateness');
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<svg viewBox=');
-    expect(res.body).toMatch(/<tr><th scope="row">au ministre de la Justice<\/th><td class="num">3<\/td><td class="num">1<\/td><td class="num">0<\/td><td class="num late">1<\/td>/);
+    expect(res.body).toMatch(/<tr><th scope="row">au ministre de la Justice<\/th><td class="num">4<\/td><td class="num">2<\/td><td class="num">0<\/td><td class="num late">1<\/td>/);
     expect(res.body).toContain('1 overdue</text>');
   });
 
