@@ -5,7 +5,6 @@
  * as in every other read of the store.
  */
 import type { Queryable } from './db.ts';
-import type { HealthReason, RunHealth } from './run-health.ts';
 import type { CrawlRun } from './runs.ts';
 import { getRun } from './runs.ts';
 
@@ -105,19 +104,12 @@ export async function recentAnswerLines(db: Queryable, days: number, limit: numb
   return rows.map(line);
 }
 
-export interface RunWithHealth extends CrawlRun {
-  health: RunHealth | null;
-  healthReasons: HealthReason[];
-}
+export type RunWithHealth = CrawlRun;
 
 /** The newest run that is not a reparse, with its health verdict. */
 export async function lastRun(db: Queryable): Promise<RunWithHealth | null> {
-  const { rows: [r] } = await db.query<{ id: number; health: RunHealth | null; health_reasons: HealthReason[] }>(
-    `SELECT id, health, health_reasons FROM crawl_runs WHERE kind <> 'reparse' ORDER BY id DESC LIMIT 1`,
-  );
-  if (!r) return null;
-  const run = await getRun(db, r.id);
-  return run ? { ...run, health: r.health, healthReasons: r.health_reasons } : null;
+  const { rows: [r] } = await db.query<{ id: number }>(`SELECT id FROM crawl_runs WHERE kind <> 'reparse' ORDER BY id DESC LIMIT 1`);
+  return r ? getRun(db, r.id) : null;
 }
 
 /** Lateness of one addressee (the FR spelling of the minister's title names it). */

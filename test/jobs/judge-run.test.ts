@@ -6,6 +6,7 @@ import { startFakeSenate } from '../fake-senate/server.ts';
 import { crawlInProcess, testConfig } from '../helpers/crawl-env.ts';
 import { judgeRun } from '../../jobs/judge-run.ts';
 import { silentLogger } from '../../src/util/logger.ts';
+import { summaryLine } from '../../src/cli/progress.ts';
 import { pgTestDb, type TestDb } from '../helpers/db.ts';
 import { getQuestions } from '../../src/store/questions.ts';
 import { getRunHealth } from '../../src/store/run-health.ts';
@@ -123,6 +124,9 @@ describe('run health', () => {
       expect(codes).toContain('listing_empty');
       expect(codes).toContain('not_a_question');
       expect(health!.reasons.find((r) => r.code === 'listing_empty')?.message).toBe('the listing of legislature 8 linked to no question');
+
+      expect(run.health).toBe('unhealthy');
+      expect(summaryLine(run)).toContain('; UNHEALTHY: the listing of legislature 8 linked to no question; ');
 
       const events = await unhealthyEvents();
       expect(events).toHaveLength(1);
