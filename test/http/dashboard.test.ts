@@ -3,15 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import { DASHBOARD_CSP, dashboardPlugin } from '../../src/http/dashboard/plugin.ts';
 import { upsertQuestion } from '../../src/store/questions.ts';
-import { pgTestDb, type TestDb } from '../helpers/db.ts';
+import { pgliteTestDb, pgTestDb, type TestDb } from '../helpers/db.ts';
 import { answered, question } from '../helpers/questions.ts';
 
-describe('dashboard pages', () => {
+describe.each([
+  ['PostgreSQL', pgTestDb],
+  ['the embedded PGlite', pgliteTestDb],
+] as const)('dashboard pages on %s', (_name, openTestDb) => {
   let t: TestDb;
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    t = await pgTestDb();
+    t = await openTestDb();
     const overdue = question({ id: '8-7', legislature: 8, number: 7, status: 'pending', sentDate: '2025-01-10', answerDeadline: '2025-02-10', relations: [] });
     overdue.texts.fr!.subject = 'Prisons <b>surpeuplées</b> & "quotas"';
     await upsertQuestion(t.db, overdue, { parserVersion: 'test' });
