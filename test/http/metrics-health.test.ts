@@ -8,7 +8,7 @@ import { metricsPlugin } from '../../src/http/metrics.ts';
 import { insertEvents } from '../../src/store/events.ts';
 import { startFakeSenate, type FakeSenate } from '../fake-senate/server.ts';
 import { crawlInProcess } from '../helpers/crawl-env.ts';
-import { pgTestDb, type TestDb } from '../helpers/db.ts';
+import { pgliteTestDb, pgTestDb, type TestDb } from '../helpers/db.ts';
 import { TEST_REDIS_URL } from '../helpers/fleet.ts';
 
 /** The value of one sample line of a Prometheus exposition, or null when it is absent. */
@@ -128,6 +128,27 @@ describe('metrics and health', () => {
         await t.db.query(`INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, 'restored', 'x')`, [latest]);
         await other.close();
         dead.disconnect();
+      }
+    });
+  });
+
+  describe('on the embedded PGlite', () => {
+    it('serves /metrics and is ready without Redis', async () => {
+      const lite = await pgliteTestDb();
+      const embedded = Fastify();
+      try {
+        await embedded.register(metricsPlugin, { db: lite.db });
+        await embedded.register(healthPlugin, { db: lite.db });
+        const m = (await embedded.inject('/metrics')).body;
+        expect(sample(m, 'senate_requests_total')).toBe(0);
+        expect(sample(m, 'senate_webhook_deliveries', { status: 'pending' })).toBe(0);
+        expect(sample(m, 'senate_metrics_scrape_errors_total', { source: 'postgres' })).toBeNull();
+        const ready = await embedded.inject('/readyz');
+        expect(ready.statusCode).toBe(200);
+        expect(ready.json()).toEqual({ status: 'ready', checks: { database: { ok: true, detail: 'embedded PostgreSQL answers' }, migrations: { ok: true, detail: 'current' } } });
+      } finally {
+        await embedded.close();
+        await lite.drop();
       }
     });
   });
