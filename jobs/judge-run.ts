@@ -91,8 +91,10 @@ export function judgeRunHealth(f: RunHealthFacts, t: HealthThresholds): { health
       reasons.push({ code: 'repairs', message: `${runRepairs.toFixed(1)} repaired characters per page read, against ${baseRepairs.toFixed(1)} before` });
     }
   }
+  // Only a run that looked for new questions of the current legislature (a discover job) can say none came.
+  const discovered = f.listings.some((l) => l.legislature === t.currentLegislature);
   const newest = f.newestFirstSeen.get(t.currentLegislature);
-  if (newest) {
+  if (discovered && newest) {
     const days = (f.now.getTime() - newest.getTime()) / 86_400_000;
     if (days > t.noNewQuestionDays) {
       reasons.push({

@@ -53,5 +53,7 @@ describe('judgeRunHealth', () => {
     const r = judgeRunHealth(facts({ newestFirstSeen: new Map([[8, new Date('2026-10-01T00:00:00Z')]]) }), T);
     expect(r.health).toBe('unhealthy');
     expect(r.reasons).toEqual([{ code: 'no_new_question', legislature: 8, message: 'no new question of legislature 8 found for 61 days (threshold 30)' }]);
+    // A re-crawl of some questions does not look for new ones: it cannot say none came.
+    expect(codes(facts({ kind: 'recrawl', listings: [], newestFirstSeen: new Map([[8, new Date('2026-10-01T00:00:00Z')]]) }))).toEqual([]);
   });
 });
