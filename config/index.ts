@@ -14,6 +14,7 @@ import { EVENT_TYPES, type EventType, type WebhookEndpoint } from '../src/store/
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const positiveNumber = z.coerce.number({ error: 'must be a number' }).finite('must be a finite number');
+const share = z.coerce.number({ error: 'must be a number' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 const int = (min: number) => z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(min, `must be at least ${min}`);
 const optionalUrl = (protocols: string[]) =>
   z
@@ -186,6 +187,21 @@ export const SETTINGS = {
     schema: z.string().trim().min(16, 'must be at least 16 characters').optional(),
     sensitive: true,
     doc: 'Bearer token for the write API and /admin/queues. Unset: those answer 401 to everyone.',
+  },
+  runHealthMinListedShare: {
+    env: 'RUN_HEALTH_MIN_LISTED_SHARE',
+    schema: share.default(0.5),
+    doc: 'A run whose listing links to fewer questions than this share of recent runs\' is unhealthy (0 to 1).',
+  },
+  runHealthMaxNotAQuestionShare: {
+    env: 'RUN_HEALTH_MAX_NOT_A_QUESTION_SHARE',
+    schema: share.default(0.25),
+    doc: 'A run in which more than this share of the question pages are not question pages is unhealthy (0 to 1).',
+  },
+  runHealthNoNewQuestionDays: {
+    env: 'RUN_HEALTH_NO_NEW_QUESTION_DAYS',
+    schema: int(1).default(30),
+    doc: 'A run is unhealthy when no new question of the current legislature was found for this many days.',
   },
 } as const;
 

@@ -48,7 +48,9 @@ export async function discover(ctx: JobContext, data: DiscoverData): Promise<Job
 
   await ctx.enqueue([...jobs.values()].map((d): JobRequest => ({ kind: 'fetch-question', data: d })));
   log.info({ listed: listed?.length ?? null, known: known.size, queued: jobs.size }, 'discovered');
-  return { outcome: `queued ${jobs.size}`, counters };
+  // The listing's yield goes into the outcome: the run's health judge compares it with earlier runs.
+  const listing = ctx.config.listingUrlTemplate.trim() ? `; listed ${listed?.length ?? 0}` : '';
+  return { outcome: `queued ${jobs.size}${listing}`, counters };
 }
 
 /** The ids on the listing pages of this legislature, or null when there is no usable listing. */

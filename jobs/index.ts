@@ -15,6 +15,7 @@ import { coerceError } from '../src/util/errors.ts';
 import type { Logger } from '../src/util/logger.ts';
 import { discover } from './discover.ts';
 import { fetchQuestion, LanguageFetchError } from './fetch-question.ts';
+import { judgeRun } from './judge-run.ts';
 import { jobKey, type Handler, type JobKind, type JobRequest, type JobResult } from './types.ts';
 
 export { jobKey, JOB_KINDS, type JobKind, type JobRequest, type JobResult } from './types.ts';
@@ -136,6 +137,10 @@ export async function executeJob(deps: JobDeps, a: JobAttempt): Promise<JobResul
   // job goes back as it was (fleet) or counts as cancelled with its run (in-process).
   if (a.signal.aborted) throw new ShutdownError(`${key}: interrupted by shutdown (${result.outcome})`);
   const done = await completeJob(deps.db, runId, key, result.outcome, result.counters);
-  if (done.runFinished) logger.info({ status: done.status }, 'run finished');
+  if (done.runFinished) {
+    logger.info({ status: done.status }, 'run finished');
+    // The run is over whatever the judge says; a judge that fails is logged, never fails the job.
+    await judgeRun(deps, runId).catch((err: unknown) => logger.error({ err }, 'judging the run\'s health failed'));
+  }
   return result;
 }

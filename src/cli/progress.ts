@@ -16,7 +16,8 @@ export function summaryLine(run: CrawlRun): string {
     `run ${run.id} ${run.status}: ${run.questionsNew} new, ${run.questionsChanged} changed, ` +
     `${run.questionsUnchanged} unchanged, ${run.questionsFailed} failed; ${run.requests} requests ` +
     `(${run.notModified} not modified, ${formatBytes(run.bytes)}), ${run.jobsDone}/${run.jobsTotal} jobs in ${secs}s` +
-    (run.error ? `; error: ${run.error}` : '')
+    (run.error ? `; error: ${run.error}` : '') +
+    (run.health === 'unhealthy' ? `; UNHEALTHY: ${run.healthReasons.map((r) => r.message).join('; ')}` : '')
   );
 }
 

@@ -1,5 +1,6 @@
 /** crawl_runs: one row per run, with its counts and outcome. Counters are added atomically by any worker. */
 import type { Db, Queryable } from './db.ts';
+import type { HealthReason, RunHealth } from './run-health.ts';
 
 export type RunKind = 'crawl' | 'recrawl' | 'reparse' | 'watch';
 /** 'skipped': a scheduled run whose due time found the previous one still going (it never ran). */
@@ -27,6 +28,9 @@ export interface CrawlRun extends RunCounters {
   finishedAt: Date | null;
   error: string | null;
   durationMs: number | null;
+  /** The run-health verdict (jobs/judge-run.ts); null until judged. */
+  health: RunHealth | null;
+  healthReasons: HealthReason[];
 }
 
 export const RUN_COUNTER_COLUMNS: Record<keyof RunCounters, string> = {
@@ -106,6 +110,8 @@ function runFromRow(r: Record<string, unknown>): CrawlRun {
     finishedAt: finished,
     error: (r.error as string | null) ?? null,
     durationMs: finished ? finished.getTime() - started.getTime() : null,
+    health: (r.health as RunHealth | null | undefined) ?? null,
+    healthReasons: (r.health_reasons as HealthReason[] | undefined) ?? [],
     ...counters,
   };
 }

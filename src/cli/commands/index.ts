@@ -47,7 +47,8 @@ export function defineCommands(program: Command, io: Io): void {
     .command('worker')
     .description('Run a worker process of the fleet (needs REDIS_URL); SIGTERM/SIGINT stop it gracefully, a second signal forces')
     .option('-c, --concurrency <n>', 'jobs at once (default WORKER_CONCURRENCY)', wholeNumber('--concurrency'))
-    .action(async (opts: { concurrency?: number }) => (await import('./worker.ts')).worker(opts, io));
+    .option('--metrics-port <n>', 'serve /metrics (Prometheus) and /healthz on this port', wholeNumber('--metrics-port'))
+    .action(async (opts: { concurrency?: number; metricsPort?: number }) => (await import('./worker.ts')).worker(opts, io));
 
   const runs = program.command('runs').description('The most recent runs with their counts and outcome (the default); cancel a stuck run');
   // The default subcommand, so that `runs -n 5 --json` keeps working beside `runs cancel <id>`.

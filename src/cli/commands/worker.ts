@@ -1,5 +1,5 @@
 /** `senate-questions worker`: one worker process of the BullMQ fleet, until SIGTERM/SIGINT. */
-import { startFleetWorker } from '../../../workers/bullmq.ts';
+import { createQueues, redisConnection, startFleetWorker } from '../../../workers/bullmq.ts';
 import { closeRedis, fetcherRedis, waitForRedis } from '../../../workers/redis.ts';
 import { chromiumProblem } from '../../crawl/chromium-check.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
@@ -8,10 +8,11 @@ import { UsageError } from '../../util/errors.ts';
 import { createLogger } from '../../util/logger.ts';
 import { configFor } from '../config.ts';
 import { openStore } from '../context.ts';
+import type { Db } from '../../store/db.ts';
 import type { Io } from '../io.ts';
 import { onShutdownSignals } from '../signals.ts';
 
-export async function worker(opts: { concurrency?: number }, io: Io): Promise<void> {
+export async function worker(opts: { concurrency?: number; metricsPort?: number }, io: Io): Promise<void> {
   const config = configFor(io);
   if (!config.redisUrl) throw new UsageError('the worker needs REDIS_URL (without it, `senate-questions crawl` runs the jobs in-process)');
   const redisUrl = config.redisUrl;
@@ -47,6 +48,13 @@ export async function worker(opts: { concurrency?: number }, io: Io): Promise<vo
     if (stop.signal.aborted) return;
     throw e;
   }
+  // Before the fleet: a port already taken stops the worker before it takes any job.
+  const metrics = opts.metricsPort === undefined ? null : await startWorkerMetrics(db, redisUrl, config.queuePrefix, opts.metricsPort).catch(async (e: unknown) => {
+    await db.close();
+    signals.dispose();
+    throw e;
+  });
+  if (metrics) io.stderr.write(`metrics on port ${metrics.port}: /metrics\n`);
   const redis = fetcherRedis(redisUrl, logger);
   const fetcher = createPoliteFetcher({ config, redis, logger });
   const concurrency = opts.concurrency ?? config.workerConcurrency;
@@ -69,6 +77,7 @@ export async function worker(opts: { concurrency?: number }, io: Io): Promise<vo
   await signalled;
   const steps: [string, () => Promise<unknown>][] = [
     ['workers', () => fleet.close(config.shutdownTimeoutMs)],
+    ['metrics', async () => metrics?.close()],
     ['webhooks', () => webhooks.close()],
     ['fetcher', () => fetcher.close()],
     ['redis', () => closeRedis(redis)],
@@ -79,4 +88,20 @@ export async function worker(opts: { concurrency?: number }, io: Io): Promise<vo
   signals.dispose();
   logger.info('stopped');
   logger.flush();
+}
+
+/** `--metrics-port`: /metrics and /healthz, with the queues' counts read from their own Redis connection. */
+async function startWorkerMetrics(db: Db, redisUrl: string, prefix: string, port: number) {
+  const { startMetricsServer } = await import('../../http/metrics-server.ts');
+  const connection = redisConnection(redisUrl);
+  const queues = Object.values(createQueues(connection, { prefix }));
+  const server = await startMetricsServer({ db, queues, redis: connection, port });
+  return {
+    port: server.port,
+    async close() {
+      await server.close();
+      await Promise.all(queues.map((q) => q.close()));
+      await closeRedis(connection);
+    },
+  };
 }
