@@ -79,8 +79,8 @@ describe('senate-questions recrawl', () => {
   });
 
   describe('on the fleet (REDIS_URL)', () => {
-    it('goes ahead of a crawl backlog and --wait prints what happened', async () => {
-      const { id, env } = await crawled(60);
+    it('goes ahead of a crawl backlog, fetches a question that crawl has just fetched, and --wait prints what happened', async () => {
+      const { env } = await crawled(60);
       const prefix = `test-${Math.random().toString(36).slice(2)}`;
       const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
       cleanups.push(async () => {
@@ -100,6 +100,16 @@ describe('senate-questions recrawl', () => {
       await waitForRun(t!.db, crawlId, 30_000, async (run) => {
         if (run.jobsTotal > 30) throw new Error('stop waiting');
       }).catch(() => {});
+      // A question this crawl has just fetched: its recrawl is a new job all the same.
+      let id = '';
+      await waitForRun(t!.db, crawlId, 30_000, async () => {
+        const { rows } = await t!.db.query<{ key: string }>(`SELECT key FROM run_jobs WHERE run_id = $1 AND key LIKE 'q-%' AND finished_at IS NOT NULL LIMIT 1`, [crawlId]);
+        if (rows[0]) {
+          id = rows[0].key.slice(2);
+          throw new Error('found');
+        }
+      }).catch(() => {});
+      expect(id).not.toBe('');
       fake!.correctSubject(id, 'fr', 'Sujet corrigé');
       const r = await runCli(['recrawl', id, '--wait'], { env: { ...env, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix } });
       expect(r.code).toBe(0);
@@ -108,7 +118,7 @@ describe('senate-questions recrawl', () => {
       const recrawlId = Number(/^run (\d+)/.exec(r.stdout)![1]);
       const recrawlRun = (await getRun(t!.db, recrawlId))!;
       const crawlRun = (await getRun(t!.db, crawlId))!;
-      expect(recrawlRun).toMatchObject({ kind: 'recrawl', status: 'succeeded', questionsChanged: 1 });
+      expect(recrawlRun).toMatchObject({ kind: 'recrawl', status: 'succeeded', questionsChanged: 1, requests: 2 });
       // The crawl's backlog was still going when the recrawl had finished.
       expect(crawlRun.finishedAt === null || crawlRun.finishedAt > recrawlRun.finishedAt!).toBe(true);
     }, 90_000);
