@@ -37,6 +37,9 @@ export async function startScheduledCrawl(
   });
   if (admission.outcome === 'started') await enqueue(admission.runId, discoverJobs(admission.runId));
   else if (admission.outcome === 'duplicate') await requeueUnfinished(db, enqueue, admission.runId);
+  // The run that made this due time skipped may have lost its queue entries (Redis restarted
+  // empty): queue its unfinished jobs again, as `crawl --wait` does when it joins a run.
+  else if (admission.running.runner === 'bullmq') await requeueUnfinished(db, enqueue, admission.running.run.id);
   return admission;
 }
 

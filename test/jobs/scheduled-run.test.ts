@@ -26,6 +26,16 @@ describe('scheduled crawls', () => {
     });
   });
 
+  describe('when the previous run is still going at the next due time', () => {
+    it('is skipped, and queues the unfinished jobs of the running run again (they may have been lost with Redis)', async () => {
+      const first = await startScheduledCrawl(t.db, async () => {}, { scheduleId: 'nightly-crawl', scheduledFor: new Date('2026-12-01T02:00:00Z'), legislatures: [8] });
+      const queued: [number, JobRequest[]][] = [];
+      const next = await startScheduledCrawl(t.db, async (runId, jobs) => void queued.push([runId, jobs]), { scheduleId: 'nightly-crawl', scheduledFor: new Date('2026-12-02T02:00:00Z'), legislatures: [8] });
+      expect(next.outcome).toBe('skipped');
+      expect(queued).toEqual([[first.runId, [{ kind: 'discover', data: { runId: first.runId, legislature: 8, full: false } }]]]);
+    });
+  });
+
   describe('recrawl', () => {
     it('is a run of kind recrawl with one fetch job per distinct id', async () => {
       const queued: JobRequest[] = [];
