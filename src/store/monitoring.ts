@@ -618,10 +618,10 @@ const KEY_BATCH = 5000;
 /**
  * Sets `questions.addressee_key` from the stored titles (src/senate/addressee.ts). With `ids`:
  * those questions, whatever their key (call it with the upserted ids, in the upsert's
- * transaction, when a title may have changed). Without: every question that has no key yet,
- * by batches; the monitoring queries call it first, so keys are filled lazily. A question
- * whose pages name no addressee gets '' (read back as null), so it is not looked at again.
- * Returns how many rows were updated.
+ * transaction, when a title may have changed). Without: every question that has a title but no
+ * key yet, by batches; the monitoring queries call it first, so keys are filled lazily (an
+ * index probe when there is nothing to fill). A question whose pages name no addressee keeps a
+ * null key. Returns how many rows were updated.
  */
 export async function updateAddresseeKeys(db: Queryable, ids?: readonly string[]): Promise<number> {
   let updated = 0;
@@ -632,7 +632,11 @@ export async function updateAddresseeKeys(db: Queryable, ids?: readonly string[]
               (SELECT t.addressee FROM question_texts t WHERE t.question_id = q.id AND t.lang = 'fr') AS fr,
               (SELECT t.addressee FROM question_texts t WHERE t.question_id = q.id AND t.lang = 'nl') AS nl
          FROM questions q
-        WHERE ${ids ? 'q.id = ANY($1::text[])' : 'q.addressee_key IS NULL'}
+        WHERE ${
+          ids
+            ? 'q.id = ANY($1::text[])'
+            : 'q.addressee_key IS NULL AND EXISTS (SELECT 1 FROM question_texts t WHERE t.question_id = q.id AND t.addressee IS NOT NULL)'
+        }
         LIMIT ${ids ? 'ALL' : KEY_BATCH}`,
       ids ? [ids] : [],
     );
@@ -641,10 +645,11 @@ export async function updateAddresseeKeys(db: Queryable, ids?: readonly string[]
       `UPDATE questions q SET addressee_key = k.key
          FROM unnest($1::text[], $2::text[]) AS k(id, key)
         WHERE q.id = k.id AND q.addressee_key IS DISTINCT FROM k.key`,
-      [rows.map((r) => r.id), rows.map((r) => addresseeKey({ fr: r.fr, nl: r.nl }) ?? '')],
+      [rows.map((r) => r.id), rows.map((r) => addresseeKey({ fr: r.fr, nl: r.nl }))],
     );
     updated += rowCount;
-    if (ids || rows.length < KEY_BATCH) return updated;
+    // A batch that sets nothing holds only titles without a key (blank ones): stop there.
+    if (ids || rows.length < KEY_BATCH || rowCount === 0) return updated;
   }
 }
 
