@@ -439,9 +439,14 @@ export interface QuestionChange {
   parserVersion: string;
   /** `senate`: the page changed; `parser`: a newer parser read the same page differently. */
   cause: 'senate' | 'parser';
-  /** `source_field_missing`: the page stopped showing the field; the stored value was kept. */
-  kind: 'changed' | 'source_field_missing';
+  /**
+   * `source_field_missing`: the page stopped showing the field; the stored value was kept.
+   * `reformatted` (migration 0011): stored, but different only in whitespace (a reparse).
+   */
+  kind: ChangeKind;
 }
+
+export type ChangeKind = 'changed' | 'reformatted' | 'source_field_missing';
 
 interface ChangeRow {
   id: number;
@@ -454,7 +459,7 @@ interface ChangeRow {
   run_id: number | null;
   parser_version: string;
   cause: 'senate' | 'parser';
-  kind: 'changed' | 'source_field_missing';
+  kind: ChangeKind;
 }
 
 /** A question's changes, oldest first; null when the question is not stored. */
@@ -665,7 +670,7 @@ export interface NewChange {
   runId?: number | null | undefined;
   parserVersion: string;
   cause?: 'senate' | 'parser' | undefined;
-  kind?: 'changed' | 'source_field_missing' | undefined;
+  kind?: ChangeKind | undefined;
 }
 
 /** Appends change rows as given, in one statement; returns their ids in order. */
