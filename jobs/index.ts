@@ -14,7 +14,7 @@ import { coerceError } from '../src/util/errors.ts';
 import type { Logger } from '../src/util/logger.ts';
 import { discover } from './discover.ts';
 import { fetchQuestion, LanguageFetchError } from './fetch-question.ts';
-import { jobKey, type Handler, type JobKind, type JobRequest, type JobResult } from './types.ts';
+import { countersOf, jobKey, type Handler, type JobKind, type JobRequest, type JobResult } from './types.ts';
 
 export { jobKey, JOB_KINDS, type JobKind, type JobRequest, type JobResult } from './types.ts';
 
@@ -105,7 +105,7 @@ export async function executeJob(deps: JobDeps, a: JobAttempt): Promise<JobResul
   } catch (e) {
     const err = coerceError(e);
     if (a.signal.aborted) throw new ShutdownError(`${key}: interrupted by shutdown`, { cause: err });
-    const attemptCounters = err instanceof LanguageFetchError ? err.counters : {};
+    const attemptCounters = countersOf(err);
     if (isRetryableJobError(err) && a.attempt < a.maxAttempts) {
       logger.warn({ err: err.message }, 'attempt failed; will retry');
       await addAttemptCounters(deps.db, runId, attemptCounters);
