@@ -5,6 +5,7 @@
  */
 import { describeCircuit, type CircuitInfo } from '../crawl/circuit-breaker.ts';
 import type { Db } from '../store/db.ts';
+import { isDbUnavailable } from '../store/db-errors.ts';
 import { getRun, type CrawlRun } from '../store/runs.ts';
 import { coerceError } from '../util/errors.ts';
 import type { Output } from './io.ts';
@@ -15,7 +16,8 @@ export function summaryLine(run: CrawlRun): string {
     `run ${run.id} ${run.status}: ${run.questionsNew} new, ${run.questionsChanged} changed, ` +
     `${run.questionsUnchanged} unchanged, ${run.questionsFailed} failed; ${run.requests} requests ` +
     `(${run.notModified} not modified, ${formatBytes(run.bytes)}), ${run.jobsDone}/${run.jobsTotal} jobs in ${secs}s` +
-    (run.error ? `; error: ${run.error}` : '')
+    (run.error ? `; error: ${run.error}` : '') +
+    (run.health === 'unhealthy' ? `; UNHEALTHY: ${run.healthReasons.map((r) => r.message).join('; ')}` : '')
   );
 }
 
@@ -180,6 +182,8 @@ export async function watchRun(db: Db, runId: number, opts: WatchOptions = {}): 
       run = await getRun(db, runId);
       failingSince = null;
     } catch (e) {
+      // The database away for a while (a restart) is no reason to stop following the run.
+      if (!isDbUnavailable(e)) throw e;
       failingSince ??= Date.now();
       if (Date.now() - failingSince > (opts.dbOutageMs ?? 300_000)) throw e;
       const note = `run ${runId}: the database does not answer (${coerceError(e).message}); still waiting`;

@@ -4,6 +4,7 @@
  * (`isRetryable`, in the spirit of Crawlee's `canRequestBeRetried`). The polite fetcher's
  * p-retry loop and the job layer (BullMQ attempts / `UnrecoverableError`) both ask it.
  */
+import { isDbUnavailable } from '../store/db-errors.ts';
 
 /** The server answered with a status we do not accept (anything but 2xx and 304). */
 export class HttpStatusError extends Error {
@@ -142,14 +143,30 @@ export class CircuitOpenError extends Error {
 }
 
 /**
+ * Our own Redis (the fleet's rate limiter and circuit breaker) is away: ioredis gave up on a
+ * command while reconnecting ("Reached the max retries per request limit"), or the connection
+ * is closed. By name and message: importing ioredis here would load it for every command.
+ */
+export function isRedisUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return (
+    err.name === 'MaxRetriesPerRequestError' ||
+    /Reached the max retries per request limit|Connection is closed|Stream isn't writeable|enableOfflineQueue options is false/i.test(err.message)
+  );
+}
+
+/**
  * THE retry decision. Yes: timeouts, network errors, truncated bodies, 5xx, 408, 429,
- * an open circuit, unreachable robots.txt. No: other 4xx (404!), robots disallow,
- * off-host, too large, too many redirects, caller aborts, and anything unknown (a parse
- * failure will fail the same way next time).
+ * an open circuit, unreachable robots.txt, and our own services being away (the database:
+ * DbUnavailableError; Redis). No: other 4xx (404!), robots disallow, off-host, too large,
+ * too many redirects, caller aborts, and anything unknown (a parse failure will fail the
+ * same way next time).
  */
 export function isRetryable(err: unknown): boolean {
   if (err instanceof HttpStatusError) return err.status >= 500 || err.status === 429 || err.status === 408;
   return (
+    isDbUnavailable(err) ||
+    isRedisUnavailable(err) ||
     err instanceof FetchTimeoutError ||
     err instanceof NetworkError ||
     err instanceof TruncatedBodyError ||

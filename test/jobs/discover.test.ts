@@ -74,7 +74,7 @@ describe('discover', () => {
       expect(listingPages()).toHaveLength(3);
       expect(questionPages()).toHaveLength(0);
       // 3 listing pages and robots.txt, read for this job: every request the Senate sees counts.
-      expect(result).toEqual({ outcome: 'queued 12', counters: expect.objectContaining({ requests: 4 }) });
+      expect(result).toEqual({ outcome: 'queued 12; listed 12', counters: expect.objectContaining({ requests: 4 }) });
     });
   });
 

@@ -1,11 +1,13 @@
 /** `senate-questions crawl`: start a run, on the fleet (REDIS_URL) or in this process. */
 import { describeRunning, startCrawlRun, startOrJoinCrawlRun } from '../../../jobs/start-run.ts';
 import { bullEnqueue, createQueues, redisConnection } from '../../../workers/bullmq.ts';
+import { watchFleet } from '../../../workers/fleet-watch.ts';
 import { createInProcessRunner } from '../../../workers/in-process.ts';
+import { RedisUnreachableError, waitForRedis } from '../../../workers/redis.ts';
 import { chromiumProblem } from '../../crawl/chromium-check.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
 import { CRAWL_END_DELIVERY_MS, deliverBeforeExit, reportLine } from '../../notify/from-config.ts';
-import { finishRun } from '../../store/runs.ts';
+import { cancelRun } from '../../store/run-recovery.ts';
 import { UsageError, WorkFailedError } from '../../util/errors.ts';
 import { createLogger } from '../../util/logger.ts';
 import { circuitReader } from '../circuit.ts';
@@ -45,6 +47,14 @@ export async function crawl(opts: CrawlOptions, io: Io): Promise<void> {
   try {
     let runId: number;
     if (config.redisUrl) {
+      // Fail within REDIS_CONNECT_TIMEOUT_MS, before a run is started, rather than hang with it `running`.
+      await waitForRedis(config.redisUrl, {
+        deadlineMs: config.redisConnectTimeoutMs,
+        deadlineSetting: 'REDIS_CONNECT_TIMEOUT_MS',
+        onWait: (line) => io.stderr.write(`${line}\n`),
+      }).catch((e: unknown) => {
+        throw e instanceof RedisUnreachableError ? new WorkFailedError(e.message) : e;
+      });
       const connection = redisConnection(config.redisUrl);
       const queues = createQueues(connection, { prefix: config.queuePrefix });
       cleanups.unshift(async () => {
@@ -59,6 +69,9 @@ export async function crawl(opts: CrawlOptions, io: Io): Promise<void> {
           : `run ${runId} queued for legislature(s) ${legislatures.join(', ')}; workers: senate-questions worker\n`,
       );
       if (!opts.wait) return;
+      // Heal the run's lost jobs and say when no worker takes them.
+      const fleet = watchFleet({ db, queues, redis: connection, prefix: config.queuePrefix, runId, logger, out: io.stderr });
+      cleanups.unshift(() => fleet.close());
     } else {
       const fetcher = createPoliteFetcher({ config, logger, db });
       cleanups.unshift(() => fetcher.close());
@@ -78,7 +91,8 @@ export async function crawl(opts: CrawlOptions, io: Io): Promise<void> {
       const watching = watchRun(db, runId, { out: io.stderr, ...(live ? { live } : {}), circuit: () => fetcher.circuit() });
       watching.catch(() => undefined); // awaited below; must not count as unhandled meanwhile
       await runner.drain();
-      if (signals.received) await finishRun(db, runId, 'cancelled', 'interrupted by a signal');
+      // The jobs cut short count as cancelled with their run, not as failed.
+      if (signals.received) await cancelRun(db, runId, 'interrupted by a signal');
       const run = await watching;
       io.stdout.write(`${summaryLine(run)}\n`);
       // No worker runs after an in-process crawl: deliver its events now, for a few seconds at most.
