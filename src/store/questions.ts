@@ -359,13 +359,30 @@ export async function getQuestion(db: Queryable, id: string): Promise<StoredQues
   return (await getQuestions(db, [id]))[0] ?? null;
 }
 
+/** getQuestion in one cheap query when the question is not stored (every question of a first crawl). */
+export async function getQuestionIfStored(db: Queryable, id: string): Promise<StoredQuestion | null> {
+  const { rowCount } = await db.query('SELECT 1 FROM questions WHERE id = $1', [id]);
+  return rowCount > 0 ? getQuestion(db, id) : null;
+}
+
 /**
  * Records that a question was fetched and found unchanged (both pages answered 304) without
  * rewriting it. Returns false when the question is not stored.
  */
 export async function markFetched(db: Queryable, id: string): Promise<boolean> {
-  const { rowCount } = await db.query('UPDATE questions SET last_fetched_at = now() WHERE id = $1', [id]);
+  // Served (304): the question is not missing, and not gone if it was.
+  const { rowCount } = await db.query(
+    `WITH seen AS (DELETE FROM question_misses WHERE question_id = $1)
+     UPDATE questions SET last_fetched_at = now(), gone_since = NULL WHERE id = $1`,
+    [id],
+  );
   return rowCount > 0;
+}
+
+/** The fetch each stored language of a question was parsed from (null: not recorded). */
+export async function storedFetchIds(db: Queryable, id: string): Promise<Partial<Record<Lang, number | null>>> {
+  const { rows } = await db.query<{ lang: Lang; fetch_id: string | number | null }>('SELECT lang, fetch_id FROM question_texts WHERE question_id = $1', [id]);
+  return Object.fromEntries(rows.map((r) => [r.lang, r.fetch_id === null ? null : Number(r.fetch_id)]));
 }
 
 /** Of `ids`, the ones not stored yet (in the order given). */
@@ -376,7 +393,10 @@ export async function idsNotStored(db: Queryable, ids: readonly string[]): Promi
   return ids.filter((id) => !known.has(id));
 }
 
-/** Marks a question the Senate no longer serves; nothing stored is deleted. */
+/**
+ * Marks a question the Senate no longer serves; nothing stored is deleted. Called only once
+ * its misses say so (src/store/misses.ts), never on one bad response.
+ */
 export async function markGone(db: Queryable, id: string, now = new Date()): Promise<void> {
   await db.query('UPDATE questions SET gone_since = COALESCE(gone_since, $2) WHERE id = $1', [id, now]);
 }
@@ -393,30 +413,39 @@ export async function knownIds(db: Queryable, legislature: number): Promise<Set<
 
 /**
  * The questions that can still change: no answer yet and not closed or lapsed, or answered
- * within the last `recentAnswerDays` days (answers arrive in one language first).
+ * within the last `recentAnswerDays` days (answers arrive in one language first); and the
+ * questions marked gone whose retry on the miss backoff is due (question_misses), whatever
+ * their status, so that a question that comes back is seen.
  */
 export async function refetchCandidates(db: Queryable, legislature: number, recentAnswerDays: number, now = new Date()): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT q.id FROM questions q
-      WHERE q.legislature = $1 AND q.gone_since IS NULL
-        AND (q.status IN ('pending', 'requalified')
-             OR (q.status = 'answered' AND (q.answer_date IS NULL OR q.answer_date >= ($2::timestamptz - make_interval(days => $3))::date))
-             OR (SELECT count(*) FROM question_texts t WHERE t.question_id = q.id) < 2)
+      WHERE q.legislature = $1
+        AND CASE WHEN q.gone_since IS NULL THEN
+              q.status IN ('pending', 'requalified')
+              OR (q.status = 'answered' AND (q.answer_date IS NULL OR q.answer_date >= ($2::timestamptz - make_interval(days => $3))::date))
+              OR (SELECT count(*) FROM question_texts t WHERE t.question_id = q.id) < 2
+            ELSE NOT EXISTS (SELECT 1 FROM question_misses m WHERE m.question_id = q.id AND m.next_retry_at > $2::timestamptz)
+            END
       ORDER BY q.number`,
     [legislature, now, recentAnswerDays],
   );
   return rows.map((r) => r.id);
 }
 
-/** Relation targets that are written questions we have not stored yet. */
-export async function unknownRelationTargets(db: Queryable, legislature?: number): Promise<string[]> {
+/**
+ * Relation targets that are written questions we have not stored yet, except the ones the
+ * Senate did not serve lately (their retry on the miss backoff is not due).
+ */
+export async function unknownRelationTargets(db: Queryable, legislature?: number, now = new Date()): Promise<string[]> {
   const { rows } = await db.query<{ target_id: string }>(
     `SELECT DISTINCT r.target_id FROM question_relations r
       WHERE r.target_type = 'written_question' AND r.target_id IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM questions q WHERE q.id = r.target_id)
+        AND NOT EXISTS (SELECT 1 FROM question_misses m WHERE m.question_id = r.target_id AND m.next_retry_at > $2::timestamptz)
         AND ($1::int IS NULL OR split_part(r.target_id, '-', 1)::int = $1::int)
       ORDER BY 1`,
-    [legislature ?? null],
+    [legislature ?? null, now],
   );
   return rows.map((r) => r.target_id);
 }
