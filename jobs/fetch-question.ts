@@ -16,6 +16,7 @@ import { LANGS, type Lang, type NotAQuestionReason, type QuestionPage } from '..
 import { questionUrl } from '../src/senate/urls.ts';
 import { getFetch, getValidatorsBatch, loadBody, saveValidatorsBatch, setFetchOutcome, validatorsFrom, type Validators } from '../src/store/archive.ts';
 import { isGone, markSeen, recordMiss } from '../src/store/misses.ts';
+import { recordGone } from '../src/store/history.ts';
 import { getQuestionIfStored, markFetched, markGone, upsertQuestion, type StoredQuestion } from '../src/store/questions.ts';
 import { coerceError } from '../src/util/errors.ts';
 import { emptyCounters, fetchPage, received, type Counters, type FetchedPage } from './fetch-page.ts';
@@ -207,7 +208,9 @@ async function missed(
     const rule = { goneAfterMisses: ctx.config.goneAfterMisses, goneAfterDays: ctx.config.goneAfterDays };
     if (stored && (stored.goneSince !== null || isGone(miss, rule))) {
       if (stored.goneSince === null) {
-        await markGone(ctx.db, data.id);
+        // With change history, marked gone together with its question_gone event.
+        if (ctx.config.changeHistory) await recordGone(ctx.db, data.id, { runId: data.runId, endpoints: ctx.config.webhooks });
+        else await markGone(ctx.db, data.id);
         ctx.logger.warn({ questionId: data.id, misses: miss.misses, since: miss.firstMissAt }, 'question marked gone');
       }
       return { outcome: 'gone', counters: base };
