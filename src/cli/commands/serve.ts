@@ -4,11 +4,17 @@
  * (one process at a time); with DATABASE_URL any number of servers, workers and crawls share it.
  * A recrawl asked through the API is queued for the fleet with REDIS_URL, else run in this process.
  */
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { bullEnqueue, createQueues, redisConnection } from '../../../workers/bullmq.ts';
 import { createInProcessRunner } from '../../../workers/in-process.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
 import { recrawlVia } from '../../http/recrawl.ts';
-import { buildServer } from '../../http/server.ts';
+import { dashboardPlugin } from '../../http/dashboard/plugin.ts';
+import { healthPlugin } from '../../http/health.ts';
+import { metricsPlugin } from '../../http/metrics.ts';
+import { queuesBoardPlugin } from '../../http/queues-board.ts';
+import { buildServer, type ServerPlugin } from '../../http/server.ts';
 import { createLogger } from '../../util/logger.ts';
 import { configFor } from '../config.ts';
 import { openStore } from '../context.ts';
@@ -35,11 +41,13 @@ export async function serve(opts: ServeOptions, io: Io): Promise<void> {
   };
   try {
     let recrawl;
-    let redis;
+    let redis: Redis | undefined;
+    let queueList: Queue[] = [];
     if (config.redisUrl) {
       const connection = redisConnection(config.redisUrl);
       redis = connection;
       const queues = createQueues(connection, { prefix: config.queuePrefix });
+      queueList = Object.values(queues);
       cleanups.unshift(['queues', async () => {
         await Promise.all(Object.values(queues).map((q) => q.close()));
         await connection.quit();
@@ -51,7 +59,14 @@ export async function serve(opts: ServeOptions, io: Io): Promise<void> {
       cleanups.unshift(['runner', () => runner.close()], ['fetcher', () => fetcher.close()]);
       recrawl = recrawlVia(db, (runId, jobs) => runner.enqueue(runId, jobs));
     }
-    const app = await buildServer({ db, config, logger, recrawl, redis });
+    // The dashboard, /metrics, /healthz and /readyz, and (with Redis) the read-only queue board.
+    const plugins: ServerPlugin[] = [
+      (app) => app.register(dashboardPlugin, { db, config }),
+      (app) => app.register(metricsPlugin, { db, queues: queueList, component: 'server' }),
+      (app) => app.register(healthPlugin, { db, redis: redis ?? null }),
+    ];
+    if (queueList.length > 0) plugins.push((app) => app.register(queuesBoardPlugin, { queues: queueList, token: config.apiToken }));
+    const app = await buildServer({ db, config, logger, recrawl, redis, plugins });
     cleanups.unshift(['http', () => app.close()]);
     const address = await app.listen({ port: opts.port ?? DEFAULT_PORT, host: opts.host ?? DEFAULT_HOST });
     io.stderr.write(`listening on ${address} (API reference: ${address}/docs)\n`);
