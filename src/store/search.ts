@@ -79,8 +79,38 @@ export function addresseeCondition(addressee: string, params: unknown[]): string
   return `(q.addressee_key = $${params.push(addressee)}::text OR EXISTS (SELECT 1 FROM question_texts a WHERE a.question_id = q.id AND a.addressee ILIKE $${params.push(likeLiteral(addressee))}::text))`;
 }
 
+/**
+ * How a full-text condition is written. `ids`: the matching ids first, from the two GIN
+ * indexes, then the rest: the cost follows the number of matches (right when they are few, or
+ * when every match is read anyway, as exports do). `dense`: a correlated EXISTS, which lets the
+ * planner walk the listing's order and stop at the page's end (right when matches are many: a
+ * common word's first page is found in the first rows, where `ids` would read and sort tens of
+ * thousands). Each is the other's worst case: bench:api measured 5 s for `dense` on a word
+ * matching nothing and 10 s for `ids` on a word in most questions, at 100,000 questions.
+ */
+type FullTextPlan = 'ids' | 'dense';
+
+/**
+ * At least this many matching texts: a dense match. Walking costs about page size × questions ÷
+ * matches rows, `ids` about matches: they cross near √(50 × questions), 2,000 at 100,000.
+ */
+export const DENSE_MATCHES = 2_000;
+
+/** Whether `q` matches at least `dense` texts; reads at most that many matches per language. */
+async function fullTextPlan(db: Queryable, q: string, dense: number): Promise<FullTextPlan> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (
+       (SELECT 1 FROM question_texts t WHERE t.search_fr @@ websearch_to_tsquery('french'::regconfig, $1::text) LIMIT $2::int)
+       UNION ALL
+       (SELECT 1 FROM question_texts t WHERE t.search_nl @@ websearch_to_tsquery('dutch'::regconfig, $1::text) LIMIT $2::int)
+     ) s`,
+    [q, dense],
+  );
+  return (rows[0]?.n ?? 0) >= dense ? 'dense' : 'ids';
+}
+
 /** The WHERE conditions of `filter`, their parameters pushed onto `params`. */
-function filterConditions(filter: QuestionFilter, params: unknown[]): string[] {
+function filterConditions(filter: QuestionFilter, params: unknown[], fullText: FullTextPlan = 'ids'): string[] {
   const $ = (v: unknown) => `$${params.push(v)}`;
   const where: string[] = [];
   if (filter.legislature !== undefined) where.push(`q.legislature = ${$(filter.legislature)}::int`);
@@ -96,14 +126,16 @@ function filterConditions(filter: QuestionFilter, params: unknown[]): string[] {
   if (filter.changedSince !== undefined) where.push(`coalesce(q.last_changed_at, q.first_seen_at) >= ${$(filter.changedSince)}::timestamptz`);
   if (filter.q !== undefined) {
     const p = $(filter.q);
-    // Each language's text matched with the query stemmed in that language, through its GIN
-    // index. The matching ids first, then the page: the cost follows the number of matches.
-    // (A correlated EXISTS let the planner walk the listing's order instead, hoping to fill
-    // the page early; for a word it thinks rare but that matches nothing, it read every
-    // question: 5 s at 100,000 questions, see bench:api.)
-    where.push(`q.id IN (SELECT t.question_id FROM question_texts t WHERE t.search_fr @@ websearch_to_tsquery('french'::regconfig, ${p}::text)
-                         UNION
-                         SELECT t.question_id FROM question_texts t WHERE t.search_nl @@ websearch_to_tsquery('dutch'::regconfig, ${p}::text))`);
+    // Each language's text matched with the query stemmed in that language.
+    where.push(
+      fullText === 'ids'
+        ? `q.id IN (SELECT t.question_id FROM question_texts t WHERE t.search_fr @@ websearch_to_tsquery('french'::regconfig, ${p}::text)
+                    UNION
+                    SELECT t.question_id FROM question_texts t WHERE t.search_nl @@ websearch_to_tsquery('dutch'::regconfig, ${p}::text))`
+        : `EXISTS (SELECT 1 FROM question_texts t WHERE t.question_id = q.id
+                     AND (t.search_fr @@ websearch_to_tsquery('french'::regconfig, ${p}::text)
+                          OR t.search_nl @@ websearch_to_tsquery('dutch'::regconfig, ${p}::text)))`,
+    );
   }
   return where;
 }
@@ -137,14 +169,15 @@ interface SummaryRow {
 export async function searchQuestions(
   db: Queryable,
   filter: QuestionFilter,
-  opts: { sort?: QuestionSort; limit: number; after?: QuestionCursor | null },
+  opts: { sort?: QuestionSort; limit: number; after?: QuestionCursor | null; denseMatches?: number },
 ): Promise<QuestionPage> {
   const sort = opts.sort ?? '-sent';
   const desc = sort.startsWith('-');
   const keyExpr = SORT_KEYS[sort.replace(/^-/, '') as keyof typeof SORT_KEYS];
   const params: unknown[] = [];
   const $ = (v: unknown) => `$${params.push(v)}`;
-  const where = filterConditions(filter, params);
+  const plan = filter.q === undefined ? 'ids' : await fullTextPlan(db, filter.q, opts.denseMatches ?? DENSE_MATCHES);
+  const where = filterConditions(filter, params, plan);
   const order = keyExpr ? [keyExpr, 'q.legislature', 'q.number'] : ['q.legislature', 'q.number'];
   if (opts.after) {
     const [key, legislature, number] = opts.after;
