@@ -14,6 +14,7 @@ import { EVENT_TYPES, type EventType, type WebhookEndpoint } from '../src/store/
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const positiveNumber = z.coerce.number({ error: 'must be a number' }).finite('must be a finite number');
+const share = z.coerce.number({ error: 'must be a number' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 const int = (min: number) => z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(min, `must be at least ${min}`);
 const optionalUrl = (protocols: string[]) =>
   z
@@ -118,7 +119,12 @@ export const SETTINGS = {
   crawlRatePerSec: { env: 'CRAWL_RATE_PER_SEC', schema: positiveNumber.min(0, 'must be 0 (no limit) or more').default(1), doc: 'Total request rate to the Senate, across the whole fleet. 0 = no limit (benchmarks only).' },
   crawlerContact: { env: 'CRAWLER_CONTACT', schema: z.string().trim().min(3, 'must be a URL or an e-mail address').default('https://github.com/senate-questions/senate-questions'), doc: 'URL or e-mail put in the User-Agent.' },
   dataDir: { env: 'DATA_DIR', schema: z.string().min(1).default('./data'), doc: 'Embedded database and local state.' },
-  logLevel: { env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'), doc: 'pino log level.' },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    // On a terminal the progress bar says what happens; log lines there are for problems.
+    schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default(() => (process.stderr.isTTY ? 'warn' : 'info')),
+    doc: 'pino log level. Default: warn on a terminal, info otherwise.',
+  },
   fetchMode: { env: 'FETCH_MODE', schema: z.enum(['http', 'browser'], { error: 'must be http or browser' }).default('http'), doc: 'http (undici) or browser (Playwright + Chromium).' },
   fetchTimeoutMs: { env: 'FETCH_TIMEOUT_MS', schema: int(1).default(30_000), doc: 'Total time for one request.' },
   connectTimeoutMs: { env: 'CONNECT_TIMEOUT_MS', schema: int(1).default(10_000), doc: 'Time to open a connection.' },
@@ -128,10 +134,31 @@ export const SETTINGS = {
   workerConcurrency: { env: 'WORKER_CONCURRENCY', schema: int(1).default(4), doc: 'Jobs one worker process runs at once.' },
   queuePrefix: { env: 'QUEUE_PREFIX', schema: z.string().min(1).default('sq'), doc: 'BullMQ key prefix (one per deployment).' },
   probeMisses: { env: 'PROBE_MISSES', schema: int(1).default(20), doc: 'Consecutive missing numbers that end probing past the highest known one.' },
+  goneAfterMisses: { env: 'GONE_AFTER_MISSES', schema: int(1).default(3), doc: 'A stored question is marked gone after this many consecutive runs that found it missing (404, or no question page)...' },
+  goneAfterDays: { env: 'GONE_AFTER_DAYS', schema: int(0).default(7), doc: '...spanning at least this many days since the first of them. Missing questions are retried on a backoff of 1 day doubling to 30.' },
   recentAnswerDays: { env: 'RECENT_ANSWER_DAYS', schema: int(0).default(30), doc: 'Answered questions are refetched for this many days after the answer.' },
+  deadlineEstimateDays: { env: 'DEADLINE_ESTIMATE_DAYS', schema: int(1).default(30), doc: 'When a page prints no answer deadline (LEG 5 pages), the deadline is estimated as the date sent plus this many days, and shown as an estimate.' },
   currentLegislature: { env: 'CURRENT_LEGISLATURE', schema: int(1).default(8), doc: 'The open legislature; older ones are closed and only refetched with --full.' },
+  watchRequestsPerHour: { env: 'WATCH_REQUESTS_PER_HOUR', schema: int(0).default(360), doc: 'Requests per hour the answer watch may spend (two per question), out of the same CRAWL_RATE_PER_SEC. 0: the watch fetches nothing.' },
+  watchDeadlineDays: { env: 'WATCH_DEADLINE_DAYS', schema: int(0).default(7), doc: 'The answer watch refetches pending questions whose deadline is at most this many days ahead (or past).' },
+  watchClosedEveryDays: { env: 'WATCH_CLOSED_EVERY_DAYS', schema: int(1).default(7), doc: 'Questions still pending in a closed legislature are refetched by the answer watch once per this many days.' },
   jobLockMs: { env: 'JOB_LOCK_MS', schema: int(1000).default(30_000), doc: 'How long a job stays locked to a worker without renewal: a dead worker\'s jobs are taken over after it.' },
+  senateGiveUpMs: {
+    env: 'SENATE_GIVE_UP_MS',
+    schema: int(1000).default(600_000),
+    doc: 'How long a run keeps trying a Senate that does not answer (its circuit breaker open) before it fails, naming SENATE_BASE_URL.',
+  },
   shutdownTimeoutMs: { env: 'SHUTDOWN_TIMEOUT_MS', schema: int(0).default(30_000), doc: 'Graceful shutdown deadline.' },
+  changeHistory: {
+    env: 'CHANGE_HISTORY',
+    schema: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on').transform((v) => v === 'on'),
+    doc: 'on: every upsert records what changed (changes) and its events (events, webhooks) in the same transaction. off: only the latest state is stored (benchmarks only).',
+  },
+  redisConnectTimeoutMs: {
+    env: 'REDIS_CONNECT_TIMEOUT_MS',
+    schema: int(1000).default(15_000),
+    doc: 'How long `crawl` tries to reach Redis (REDIS_URL) before it fails with exit 1. A worker keeps trying.',
+  },
   webhooks: {
     env: 'WEBHOOKS',
     schema: webhooksSchema,
@@ -160,6 +187,21 @@ export const SETTINGS = {
     schema: z.string().trim().min(16, 'must be at least 16 characters').optional(),
     sensitive: true,
     doc: 'Bearer token for the write API and /admin/queues. Unset: those answer 401 to everyone.',
+  },
+  runHealthMinListedShare: {
+    env: 'RUN_HEALTH_MIN_LISTED_SHARE',
+    schema: share.default(0.5),
+    doc: 'A run whose listing links to fewer questions than this share of recent runs\' is unhealthy (0 to 1).',
+  },
+  runHealthMaxNotAQuestionShare: {
+    env: 'RUN_HEALTH_MAX_NOT_A_QUESTION_SHARE',
+    schema: share.default(0.25),
+    doc: 'A run in which more than this share of the question pages are not question pages is unhealthy (0 to 1).',
+  },
+  runHealthNoNewQuestionDays: {
+    env: 'RUN_HEALTH_NO_NEW_QUESTION_DAYS',
+    schema: int(1).default(30),
+    doc: 'A run is unhealthy when no new question of the current legislature was found for this many days.',
   },
 } as const;
 

@@ -29,7 +29,7 @@ export async function discover(ctx: JobContext, data: DiscoverData): Promise<Job
   const known = await knownIds(ctx.db, data.legislature);
   const listed = await readListing(ctx, counters, data);
   const found = new Map<string, FetchQuestionData>();
-  for (const id of listed ?? []) found.set(id, { runId: data.runId, id });
+  for (const id of listed ?? []) found.set(id, { runId: data.runId, id, listed: true });
   if (listed === null) {
     const start = Math.max(await highestKnownNumber(ctx.db, data.legislature), 0) + 1;
     for (const hit of await probe(ctx, counters, data, start)) found.set(hit.id, hit);
@@ -48,7 +48,9 @@ export async function discover(ctx: JobContext, data: DiscoverData): Promise<Job
 
   await ctx.enqueue([...jobs.values()].map((d): JobRequest => ({ kind: 'fetch-question', data: d })));
   log.info({ listed: listed?.length ?? null, known: known.size, queued: jobs.size }, 'discovered');
-  return { outcome: `queued ${jobs.size}`, counters };
+  // The listing's yield goes into the outcome: the run's health judge compares it with earlier runs.
+  const listing = ctx.config.listingUrlTemplate.trim() ? `; listed ${listed?.length ?? 0}` : '';
+  return { outcome: `queued ${jobs.size}${listing}`, counters };
 }
 
 /** The ids on the listing pages of this legislature, or null when there is no usable listing. */

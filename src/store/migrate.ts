@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { migrationLockSql, type Db } from './db.ts';
+import { migrationLockSql, type Db, type Queryable } from './db.ts';
 
 export interface Migration {
   version: number;
@@ -91,4 +91,25 @@ export async function migrate(db: Db, migrations = loadMigrations()): Promise<Mi
     }
     return { applied, current };
   });
+}
+
+/**
+ * Migrations this release has that the database has not applied (empty: current). Reads the
+ * ledger only, never migrates: for readiness checks. A database holding a migration this
+ * release does not know is reported by `unknown`.
+ */
+export async function migrationStatus(db: Queryable, migrations = loadMigrations()): Promise<{ pending: number[]; unknown: number[] }> {
+  const { rows: [ledger] } = await db.query<{ present: boolean }>(`SELECT to_regclass('schema_migrations') IS NOT NULL AS present`);
+  const applied = ledger?.present ? (await db.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version) : [];
+  const known = new Set(migrations.map((m) => m.version));
+  const done = new Set(applied);
+  return {
+    pending: migrations.filter((m) => !done.has(m.version)).map((m) => m.version),
+    unknown: applied.filter((v) => !known.has(v)).sort((a, b) => a - b),
+  };
+}
+
+/** One round trip to the database (readiness checks). */
+export async function pingDb(db: Queryable): Promise<void> {
+  await db.query('SELECT 1');
 }
