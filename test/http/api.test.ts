@@ -285,6 +285,19 @@ describe('the HTTP API on PostgreSQL', () => {
     });
   });
 
+  describe('GET /api/lateness', () => {
+    it('gives per addressee what was asked, answered and is oldest unanswered', async () => {
+      const res = await get('/api/lateness?legislature=8');
+      expect(res.status).toBe(200);
+      const justice = res.body.items.find((r: { addresseeKey: string | null }) => r.addresseeKey === 'minister:justice');
+      expect(justice).toMatchObject({ asked: 1, answered: 0, pending: 1, oldestUnanswered: { id: '8-1', link: '/api/questions/8-1' } });
+      expect(justice.label).toMatch(/Justice/);
+      const health = res.body.items.find((r: { names: { nl: string | null } }) => r.names.nl === 'aan de minister van Volksgezondheid');
+      expect(health).toMatchObject({ asked: 1, answered: 1, medianDaysToAnswer: 33, due: 1, answeredByDeadline: 0, shareByDeadline: 0 });
+      expect((await get('/api/lateness?legislature=0')).body).toMatchObject({ status: 400, parameter: 'legislature' });
+    });
+  });
+
   describe('GET /api/runs', () => {
     it('lists runs newest first with a link each', async () => {
       await createRun(t.db, { legislatures: [8] });
