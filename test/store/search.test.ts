@@ -27,6 +27,35 @@ async function allPages(t: TestDb, filter: QuestionFilter, sort: QuestionSort, d
   return pages;
 }
 
+describe('searchQuestions overdue', () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await pgTestDb();
+    await store(t.db, [
+      // No printed deadline: sent plus DEADLINE_ESTIMATE_DAYS.
+      { id: '5-1', status: 'pending', sentDate: '2024-01-01', answerDeadline: null },
+      { id: '5-2', status: 'pending', sentDate: '2024-03-01', answerDeadline: null },
+      { id: '5-3', status: 'pending', sentDate: '2024-01-01', answerDeadline: '2024-12-31' },
+      { id: '5-4', status: 'answered', sentDate: '2024-01-01', answerDeadline: '2024-02-01', answerDate: '2024-05-01' },
+    ]);
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  const overdue = async (now: string, deadlineEstimateDays: number) =>
+    (await searchQuestions(t.db, { overdue: true }, { sort: 'number', limit: 50, now: new Date(now), deadlineEstimateDays })).items.map((q) => q.id);
+
+  it('counts an estimated deadline (sent + days) and the printed one, in Brussels days', async () => {
+    expect(await overdue('2024-03-15T12:00:00Z', 30)).toEqual(['5-1']);
+    expect(await overdue('2024-04-15T12:00:00Z', 30)).toEqual(['5-1', '5-2']);
+    expect(await overdue('2024-04-15T12:00:00Z', 60)).toEqual(['5-1']);
+    expect(await overdue('2025-01-01T12:00:00Z', 30)).toEqual(['5-1', '5-2', '5-3']);
+    // 23:30 UTC on 31 December is already 1 January in Brussels.
+    expect(await overdue('2024-12-31T23:30:00Z', 9999)).toEqual(['5-3']);
+  });
+});
+
 describe('searchQuestions full text', () => {
   let t: TestDb;
   beforeAll(async () => {
