@@ -70,6 +70,15 @@ describe('senate-questions serve on the embedded database', () => {
     expect((await json('/openapi.json')).body.openapi).toBe('3.1.0');
   });
 
+  it('serves the dashboard, /healthz, /readyz and /metrics beside the API', async () => {
+    const home = await fetch(`${base}/`);
+    expect(home.status).toBe(200);
+    expect(home.headers.get('content-type')).toMatch(/^text\/html/);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`${base}/metrics`)).text()).toContain('http_requests_total');
+  });
+
   it('stops on SIGTERM with exit 0 and lets go of the embedded database', async () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
