@@ -21,6 +21,8 @@ const UNIT = [
   'test/cli/options.test.ts',
   'test/cli/parse.test.ts',
   'test/cli/signals.test.ts',
+  'test/cli/table.test.ts',
+  'test/cli/monitoring-options.test.ts',
   'test/notify/signature.test.ts',
   'test/notify/retry-schedule.test.ts',
   'test/jobs/judge-run-rules.test.ts',
@@ -31,16 +33,20 @@ const E2E = [
   'test/cli/compiled-bin.test.ts',
   'test/cli/crawl-shared-db.test.ts',
   'test/cli/crawl-signals.test.ts',
+  'test/cli/events-follow.test.ts',
   'test/cli/lazy-commands.test.ts',
   'test/crawl/browser-fetcher.test.ts',
   'test/http/dashboard-browser.test.ts',
   'test/crawl/fleet-budget.test.ts',
   'test/fleet/browser.test.ts',
   'test/fleet/bullmq.test.ts',
+  'test/fleet/schedule-workers.test.ts',
   'test/fleet/worker-webhooks.test.ts',
+  'test/http/serve.test.ts',
   'test/fleet/worker-metrics.test.ts',
   'test/jobs/reparse.test.ts',
   'test/store/migrate.test.ts',
+  'test/store/db-outage.test.ts',
 ];
 
 const FAULTS = ['test/faults/**/*.test.ts'];
@@ -48,6 +54,8 @@ const FAULTS = ['test/faults/**/*.test.ts'];
 export default defineConfig({
   test: {
     testTimeout: 60_000,
+    // Child processes and temporary directories a timed-out test left are killed and removed.
+    globalSetup: ['test/helpers/global-setup.ts'],
     hookTimeout: 120_000,
     // Two cores: more forks only thrash. Integration tests isolate themselves by schema and queue prefix.
     pool: 'forks',

@@ -29,7 +29,7 @@ export async function discover(ctx: JobContext, data: DiscoverData): Promise<Job
   const known = await knownIds(ctx.db, data.legislature);
   const listed = await readListing(ctx, counters, data);
   const found = new Map<string, FetchQuestionData>();
-  for (const id of listed ?? []) found.set(id, { runId: data.runId, id });
+  for (const id of listed ?? []) found.set(id, { runId: data.runId, id, listed: true });
   if (listed === null) {
     const start = Math.max(await highestKnownNumber(ctx.db, data.legislature), 0) + 1;
     for (const hit of await probe(ctx, counters, data, start)) found.set(hit.id, hit);

@@ -4,11 +4,13 @@
  * failure, and count the job once in its run.
  */
 import type { Config } from '../config/index.ts';
-import { CircuitOpenError, isRetryable, retryAfterMs } from '../src/crawl/errors.ts';
+import { CircuitOpenError, SenateUnreachableError, isRetryable, retryAfterMs } from '../src/crawl/errors.ts';
 import type { Fetcher } from '../src/crawl/fetcher.ts';
 import type { Db } from '../src/store/db.ts';
 import { isTransientDbError } from '../src/store/db.ts';
-import { addAttemptCounters, completeJob } from '../src/store/run-jobs.ts';
+import { findDbUnavailable } from '../src/store/db-errors.ts';
+import { addAttemptCounters, completeJob, isJobFinished } from '../src/store/run-jobs.ts';
+import { finishRun } from '../src/store/runs.ts';
 import { coerceError } from '../src/util/errors.ts';
 import type { Logger } from '../src/util/logger.ts';
 import { discover } from './discover.ts';
@@ -84,6 +86,12 @@ export function isRetryableJobError(err: unknown): boolean {
   return isRetryable(err) || isTransientDbError(err);
 }
 
+/**
+ * Runs one attempt of a job. Throws RetryJobError (try again after a backoff), FinalJobError
+ * (failed for good, counted in its run), ShutdownError (interrupted: back to the queue as it
+ * was), or DbUnavailableError: the database is away, which is no attempt of the job; the
+ * runner holds the job and waits for the database (nothing could be recorded meanwhile).
+ */
 export async function executeJob(deps: JobDeps, a: JobAttempt): Promise<JobResult> {
   const { job } = a;
   const runId = job.data.runId;
@@ -99,12 +107,16 @@ export async function executeJob(deps: JobDeps, a: JobAttempt): Promise<JobResul
     maxAttempts: a.maxAttempts,
     enqueue: (jobs: JobRequest[]) => deps.enqueue(runId, jobs),
   };
+  // Queued again (by the reaper, a join) after it was done, or its run was cancelled: nothing to do.
+  if (await isJobFinished(deps.db, runId, key)) return { outcome: 'already finished', counters: {} };
   let result: JobResult;
   try {
     result = await (HANDLERS[job.kind] as Handler<typeof job.kind>)(ctx, job.data as never);
   } catch (e) {
     const err = coerceError(e);
     if (a.signal.aborted) throw new ShutdownError(`${key}: interrupted by shutdown`, { cause: err });
+    const unavailable = findDbUnavailable(err);
+    if (unavailable) throw unavailable;
     const attemptCounters = err instanceof LanguageFetchError ? err.counters : {};
     if (isRetryableJobError(err) && a.attempt < a.maxAttempts) {
       logger.warn({ err: err.message }, 'attempt failed; will retry');
@@ -112,12 +124,18 @@ export async function executeJob(deps: JobDeps, a: JobAttempt): Promise<JobResul
       throw new RetryJobError(err.message, jobRetryAfterMs(err), { cause: err });
     }
     logger.error({ err }, 'job failed');
+    // The Senate stayed unreachable past SENATE_GIVE_UP_MS: the whole run failed, for that reason.
+    const unreachable = err instanceof SenateUnreachableError ? err : err instanceof LanguageFetchError ? Object.values(err.failures).find((f) => f instanceof SenateUnreachableError) : undefined;
+    if (unreachable) await finishRun(deps.db, runId, 'failed', unreachable.message.slice(0, 500));
     await completeJob(deps.db, runId, key, `failed: ${err.message}`.slice(0, 500), {
       ...attemptCounters,
       questionsFailed: job.kind === 'fetch-question' ? 1 : 0,
     });
     throw new FinalJobError(err.message, { cause: err });
   }
+  // A handler that gave up because it was interrupted (its fetches aborted) failed nothing: the
+  // job goes back as it was (fleet) or counts as cancelled with its run (in-process).
+  if (a.signal.aborted) throw new ShutdownError(`${key}: interrupted by shutdown (${result.outcome})`);
   const done = await completeJob(deps.db, runId, key, result.outcome, result.counters);
   if (done.runFinished) {
     logger.info({ status: done.status }, 'run finished');

@@ -8,7 +8,8 @@
 import { hostname } from 'node:os';
 import type { Db } from '../src/store/db.ts';
 import { pendingJobs } from '../src/store/run-jobs.ts';
-import { admitCrawlRun, cancelDeadInProcessRuns, type RunningCrawl } from '../src/store/runs.ts';
+import { admitCrawlRun, cancelDeadInProcessRuns, finishRun, type RunningCrawl } from '../src/store/runs.ts';
+import { coerceError } from '../src/util/errors.ts';
 import { isProcessAlive, shortTime } from '../src/util/process.ts';
 import { jobKey, type JobRequest } from './types.ts';
 
@@ -69,7 +70,13 @@ export async function startOrJoinCrawlRun(
     jobs: (runId) => discoverJobs(runId).map((j) => ({ key: jobKey(j), kind: j.kind, data: j.data })),
   });
   if (admission.admitted) {
-    await enqueue(admission.runId, discoverJobs(admission.runId));
+    try {
+      await enqueue(admission.runId, discoverJobs(admission.runId));
+    } catch (e) {
+      // Its jobs could not be queued (Redis went away): the run must not stay `running` with nobody on it.
+      await finishRun(db, admission.runId, 'failed', `its jobs could not be queued: ${coerceError(e).message}`.slice(0, 500)).catch(() => undefined);
+      throw e;
+    }
     return { runId: admission.runId, joined: null };
   }
   const { running } = admission;

@@ -20,6 +20,8 @@ export interface FetchQuestionData {
   id: string;
   /** a fetch already made for this question in this run (by the prober): reuse it, do not ask again */
   reuseFetchIds?: { fr?: number; nl?: number };
+  /** the listing shows this number: it exists, so a page that is no question page is a failure to retry, not a miss */
+  listed?: boolean;
 }
 
 export interface JobDataByKind {

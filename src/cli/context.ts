@@ -4,6 +4,7 @@ import { openDb, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
 import { createLogger, type Logger } from '../util/logger.ts';
 import { configFor } from './config.ts';
+import { explainDatabaseError } from './database-error.ts';
 import type { Io } from './io.ts';
 
 export interface AppContext {
@@ -39,13 +40,15 @@ export function openDbFor(config: Config, opts: OpenOptions = {}): Promise<Db> {
 }
 
 export async function openStore(config: Config, logger: Logger, opts: Omit<OpenOptions, 'logger'> = {}): Promise<Db> {
-  const db = await openDbFor(config, { ...opts, logger });
+  const db = await openDbFor(config, { ...opts, logger }).catch((e: unknown) => {
+    throw explainDatabaseError(e, config.databaseUrl);
+  });
   try {
     const { applied } = await migrate(db);
     if (applied.length > 0) logger.info({ applied }, 'applied migrations');
   } catch (e) {
-    await db.close();
-    throw e;
+    await db.close().catch(() => undefined);
+    throw explainDatabaseError(e, config.databaseUrl);
   }
   return db;
 }

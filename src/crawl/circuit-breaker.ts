@@ -1,24 +1,34 @@
 /**
- * When the Senate keeps failing, stop hammering it: after `failureThreshold` consecutive
- * server failures (5xx, timeouts, resets; 404s and 429s do not count) the circuit OPENS
- * for a cool-down, and the whole fleet waits. After the cool-down it is HALF-OPEN: one
- * caller in the fleet gets to send a probe request (a lease, so a crashed prober does not
- * block forever) while the others keep waiting. A success CLOSES it; a failure re-opens it
- * with the cool-down multiplied by `factor` (capped at `maxCooldownMs`). It resumes by
- * itself: nobody has to close it by hand.
+ * When the Senate is down, stop hammering it, and say so. The breaker is about the HOST, not
+ * about pages: a few pages that always fail must never pause the crawl.
  *
- * `RedisCircuitBreaker` keeps the state in one Redis hash per host (Lua, Redis clock), so
- * the fleet shares it; `LocalCircuitBreaker` is the same state machine in process.
+ * - Page failures (5xx, slow or cut responses) count by DISTINCT URL since the last success:
+ *   retries of one bad page add nothing. When `failureThreshold` distinct URLs have failed in
+ *   a row, or the host itself failed (connection refused, no DNS, connect timeout: see
+ *   `isHostFailure`), the circuit becomes SUSPECT: open with no cool-down, so that the next
+ *   caller probes at once.
+ * - The probe is a cheap request that says whether the host is up: robots.txt. The caller
+ *   that is granted the probe (`permit` returns 'probe'; a lease, so a crashed prober does not
+ *   block forever) sends it while the others wait. Any answer from a healthy server closes
+ *   the circuit; a failure of the probe (or of robots.txt at any time) is CONFIRMED: the
+ *   circuit opens for a cool-down, multiplied by `factor` on each re-open (capped at
+ *   `maxCooldownMs`), after which the next caller probes again. It resumes by itself.
+ * - `giveUpMs`: once the circuit has not closed for that long since the Senate first failed,
+ *   callers that would have to wait get SenateUnreachableError (not retryable) instead: a run
+ *   fails with the reason rather than waiting forever.
+ *
+ * `RedisCircuitBreaker` keeps the state in Redis (Lua, Redis clock) so the fleet shares it;
+ * `LocalCircuitBreaker` is the same state machine in one process.
  */
 import type { Redis } from 'ioredis';
-import { CircuitOpenError } from './errors.ts';
+import { CircuitOpenError, SenateUnreachableError } from './errors.ts';
 import { sleep } from './fetcher.ts';
 import { runScript } from './rate-limit.ts';
 
 export interface CircuitBreakerOptions {
-  /** Consecutive server failures that open the circuit. Default 5. */
+  /** Distinct URLs failing in a row that make the breaker probe the host. Default 5. */
   failureThreshold?: number;
-  /** First cool-down, ms. Default 30 000. */
+  /** First cool-down after a confirmed failure, ms. Default 30 000. */
   cooldownMs?: number;
   /** Growth of the cool-down on each re-open. Default 2. */
   factor?: number;
@@ -28,20 +38,50 @@ export interface CircuitBreakerOptions {
   probeLeaseMs?: number;
   /** How often waiting callers look again while a probe is out, ms. Default 1 000. */
   pollMs?: number;
+  /** How long the Senate may stay unreachable before callers get SenateUnreachableError, ms. Default: never. */
+  giveUpMs?: number;
 }
 
 export type CircuitStatus = 'closed' | 'open' | 'half-open';
 
+/** What `permit` grants: go ahead, or go ahead after probing the host (and reporting the probe's outcome). */
+export type Permit = 'go' | 'probe';
+
+export interface CircuitInfo {
+  state: CircuitStatus;
+  /** open: when the next probe is due; half-open: when the probe's lease ends (epoch ms). Null when closed. */
+  untilMs: number | null;
+  /** Since when the Senate has been failing (the first trip since the last close), epoch ms; null when closed. */
+  sinceMs: number | null;
+  /** The failure that tripped or re-opened the circuit. */
+  reason: string | null;
+}
+
+export interface FailureReport {
+  /** The URL that failed (page failures count by distinct URL). */
+  url: string;
+  /**
+   * The failure says the host is down, not a page: the probe itself, robots.txt (confirmed:
+   * opens for a cool-down), or a connection-level failure ('host': probe at once).
+   */
+  kind?: 'page' | 'host' | 'confirmed';
+  /** For the log and `runs`. */
+  reason?: string;
+}
+
 export interface CircuitBreaker {
   /**
-   * Waits until this caller may send a request. Throws CircuitOpenError when the circuit
-   * stays open longer than `maxWaitMs` (then the job layer should retry later).
+   * Waits until this caller may send a request. 'probe': this caller must first probe the host
+   * (robots.txt) and report it. Throws CircuitOpenError when the circuit stays open longer than
+   * `maxWaitMs` (the job layer retries later), SenateUnreachableError once it has been down
+   * for `giveUpMs`.
    */
-  permit(host: string, opts?: { signal?: AbortSignal; maxWaitMs?: number }): Promise<void>;
+  permit(host: string, opts?: { signal?: AbortSignal; maxWaitMs?: number }): Promise<Permit>;
   recordSuccess(host: string): Promise<void>;
-  /** Records a server failure. Returns the end of the open period (epoch ms) when this failure opened the circuit. */
-  recordFailure(host: string): Promise<{ openedUntilMs: number | null }>;
+  /** Records a failure. Returns when the open period ends (epoch ms) when this failure opened the circuit, else null. */
+  recordFailure(host: string, failure?: FailureReport): Promise<{ openedUntilMs: number | null }>;
   status(host: string): Promise<CircuitStatus>;
+  info(host: string): Promise<CircuitInfo>;
   close(): Promise<void>;
 }
 
@@ -55,57 +95,86 @@ function settings(o: CircuitBreakerOptions = {}): Settings {
     maxCooldownMs: o.maxCooldownMs ?? 600_000,
     probeLeaseMs: o.probeLeaseMs ?? 60_000,
     pollMs: o.pollMs ?? 1_000,
+    giveUpMs: o.giveUpMs ?? Number.POSITIVE_INFINITY,
   };
 }
 
-/** The waiting loop shared by both variants: `tryPermit` returns 0 (go) or ms to wait. */
-async function waitForPermit(tryPermit: () => Promise<number>, s: Settings, signal?: AbortSignal, maxWaitMs = Number.POSITIVE_INFINITY): Promise<void> {
-  const deadline = performance.now() + maxWaitMs;
+/** One look at the circuit: a grant, or how long to wait and since when the host has been failing. */
+type Look = { grant: Permit } | { waitMs: number; sinceMs: number | null; reason: string | null };
+
+/** The waiting loop shared by both variants. */
+async function waitForPermit(look: () => Promise<Look>, host: string, s: Settings, signal?: AbortSignal, maxWaitMs = Number.POSITIVE_INFINITY): Promise<Permit> {
+  const deadline = Date.now() + maxWaitMs;
   for (;;) {
     signal?.throwIfAborted();
-    const waitMs = await tryPermit();
-    if (waitMs <= 0) return;
-    const remaining = deadline - performance.now();
-    if (waitMs > remaining) throw new CircuitOpenError(Date.now() + waitMs);
-    await sleep(Math.min(waitMs, Math.max(s.pollMs, 1)), signal);
+    const l = await look();
+    if ('grant' in l) return l.grant;
+    const now = Date.now();
+    const giveUpAt = l.sinceMs !== null ? l.sinceMs + s.giveUpMs : Number.POSITIVE_INFINITY;
+    if (now >= giveUpAt) throw new SenateUnreachableError(host, l.sinceMs!, l.reason, s.giveUpMs);
+    // Wake up for the next probe, or to give up, whichever comes first.
+    const wakeAt = Math.min(now + l.waitMs, giveUpAt);
+    if (wakeAt > deadline) throw new CircuitOpenError(wakeAt);
+    await sleep(Math.min(wakeAt - now, Math.max(s.pollMs, 1)), signal);
   }
 }
 
-// Hash fields: state (closed|open|half-open), failures, opens (re-opens since last close),
-// until (µs: end of open period, or end of the probe lease when half-open).
+const DAY_MS = 86_400_000;
+
+// Hash fields: state (closed|open|half-open), opens (confirmed opens since the last close),
+// until (µs: end of the open period, or of the probe lease when half-open), since (ms: first
+// trip since the last close), reason. The set KEYS[2] holds the URLs failing since the last success.
+// Returns {code, since, reason}: code -1 = probe granted, 0 = go, > 0 = wait that many ms.
 const PERMIT_LUA = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local state = redis.call('HGET', KEYS[1], 'state') or 'closed'
-if state == 'closed' then return 0 end
-local untilUs = tonumber(redis.call('HGET', KEYS[1], 'until') or '0')
-if now < untilUs then return math.floor((untilUs - now) / 1000) + 1 end
+local h = redis.call('HMGET', KEYS[1], 'state', 'until', 'since', 'reason')
+local state = h[1] or 'closed'
+if state == 'closed' then return {0, '', ''} end
+local untilUs = tonumber(h[2] or '0')
+if now < untilUs then
+  local wait = math.floor((untilUs - now) / 1000) + 1
+  -- A probe is out: its answer may come any moment, look again soon rather than at the lease's end.
+  if state == 'half-open' and wait > tonumber(ARGV[2]) then wait = tonumber(ARGV[2]) end
+  return {wait, h[3] or '', h[4] or ''}
+end
 redis.call('HSET', KEYS[1], 'state', 'half-open', 'until', string.format('%d', now + tonumber(ARGV[1]) * 1000))
-redis.call('PEXPIRE', KEYS[1], 86400000)
-return 0
+redis.call('PEXPIRE', KEYS[1], ${DAY_MS})
+return {-1, h[3] or '', h[4] or ''}
 `;
 
 const SUCCESS_LUA = `
-if (redis.call('HGET', KEYS[1], 'state') or 'closed') == 'closed' and (redis.call('HGET', KEYS[1], 'failures') or '0') == '0' then return 0 end
-redis.call('HSET', KEYS[1], 'state', 'closed', 'failures', 0, 'opens', 0, 'until', 0)
-redis.call('PEXPIRE', KEYS[1], 86400000)
+redis.call('DEL', KEYS[2])
+if (redis.call('HGET', KEYS[1], 'state') or 'closed') == 'closed' then return 0 end
+redis.call('DEL', KEYS[1])
 return 1
 `;
 
-// ARGV: threshold, cooldownMs, factor, maxCooldownMs. Returns the open period in ms when this call opened it, else -1.
+// ARGV: threshold, cooldownMs, factor, maxCooldownMs, url, kind, reason.
+// Returns the open period in ms when this call opened the circuit (0: suspect, probe at once), else -1.
 const FAILURE_LUA = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local state = redis.call('HGET', KEYS[1], 'state') or 'closed'
+local kind = ARGV[6]
 if state == 'open' then return -1 end
-local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
-redis.call('PEXPIRE', KEYS[1], 86400000)
-if state == 'closed' and failures < tonumber(ARGV[1]) then return -1 end
-local opens = redis.call('HINCRBY', KEYS[1], 'opens', 1)
-local cooldown = tonumber(ARGV[2]) * math.pow(tonumber(ARGV[3]), opens - 1)
-if cooldown > tonumber(ARGV[4]) then cooldown = tonumber(ARGV[4]) end
-cooldown = math.floor(cooldown)
-redis.call('HSET', KEYS[1], 'state', 'open', 'failures', 0, 'until', string.format('%d', now + cooldown * 1000))
+if state == 'half-open' and kind ~= 'confirmed' then return -1 end
+if kind == 'page' then
+  redis.call('SADD', KEYS[2], ARGV[5])
+  redis.call('PEXPIRE', KEYS[2], ${DAY_MS})
+  if redis.call('SCARD', KEYS[2]) < tonumber(ARGV[1]) then return -1 end
+end
+redis.call('DEL', KEYS[2])
+if not redis.call('HGET', KEYS[1], 'since') then redis.call('HSET', KEYS[1], 'since', string.format('%d', math.floor(now / 1000))) end
+local cooldown = 0
+if kind == 'confirmed' then
+  local opens = redis.call('HINCRBY', KEYS[1], 'opens', 1)
+  cooldown = tonumber(ARGV[2]) * math.pow(tonumber(ARGV[3]), opens - 1)
+  if cooldown > tonumber(ARGV[4]) then cooldown = tonumber(ARGV[4]) end
+  cooldown = math.floor(cooldown)
+end
+redis.call('HSET', KEYS[1], 'state', 'open', 'until', string.format('%d', now + cooldown * 1000), 'reason', ARGV[7])
+redis.call('PEXPIRE', KEYS[1], ${DAY_MS})
 return cooldown
 `;
 
@@ -120,38 +189,62 @@ export class RedisCircuitBreaker implements CircuitBreaker {
     this.s = settings(options);
   }
 
-  private key(host: string): string {
-    return `${this.keyPrefix}circuit:${host}`;
+  private keys(host: string): string[] {
+    const key = circuitKey(this.keyPrefix, host);
+    return [key, `${key}:failing`];
   }
 
-  permit(host: string, opts: { signal?: AbortSignal; maxWaitMs?: number } = {}): Promise<void> {
-    const tryPermit = async () => Number(await runScript(this.redis, PERMIT_LUA, [this.key(host)], [this.s.probeLeaseMs]));
-    return waitForPermit(tryPermit, this.s, opts.signal, opts.maxWaitMs);
+  permit(host: string, opts: { signal?: AbortSignal; maxWaitMs?: number } = {}): Promise<Permit> {
+    const look = async (): Promise<Look> => {
+      const [code, since, reason] = (await runScript(this.redis, PERMIT_LUA, this.keys(host), [this.s.probeLeaseMs, Math.max(this.s.pollMs, 1)])) as [number, string, string];
+      if (code < 0) return { grant: 'probe' };
+      if (code === 0) return { grant: 'go' };
+      return { waitMs: code, sinceMs: since ? Number(since) : null, reason: reason || null };
+    };
+    return waitForPermit(look, host, this.s, opts.signal, opts.maxWaitMs);
   }
 
   async recordSuccess(host: string): Promise<void> {
-    await runScript(this.redis, SUCCESS_LUA, [this.key(host)], []);
+    await runScript(this.redis, SUCCESS_LUA, this.keys(host), []);
   }
 
-  async recordFailure(host: string): Promise<{ openedUntilMs: number | null }> {
+  async recordFailure(host: string, f: FailureReport = { url: '' }): Promise<{ openedUntilMs: number | null }> {
     const { failureThreshold, cooldownMs, factor, maxCooldownMs } = this.s;
-    const ms = Number(await runScript(this.redis, FAILURE_LUA, [this.key(host)], [failureThreshold, cooldownMs, factor, maxCooldownMs]));
+    const args = [failureThreshold, cooldownMs, factor, maxCooldownMs, f.url, f.kind ?? 'page', (f.reason ?? '').slice(0, 300)];
+    const ms = Number(await runScript(this.redis, FAILURE_LUA, this.keys(host), args));
     return { openedUntilMs: ms >= 0 ? Date.now() + ms : null };
   }
 
   async status(host: string): Promise<CircuitStatus> {
-    const state = await this.redis.hget(this.key(host), 'state');
-    return state === 'open' || state === 'half-open' ? state : 'closed';
+    return (await this.info(host)).state;
+  }
+
+  async info(host: string): Promise<CircuitInfo> {
+    return readCircuitInfo(this.redis, this.keyPrefix, host);
   }
 
   async close(): Promise<void> {}
 }
 
+/** The Redis key of a host's circuit. */
+export function circuitKey(keyPrefix: string, host: string): string {
+  return `${keyPrefix}circuit:${host}`;
+}
+
+/** Reads a host's circuit from Redis without a breaker (for `runs`). */
+export async function readCircuitInfo(redis: Redis, keyPrefix: string, host: string): Promise<CircuitInfo> {
+  const [state, until, since, reason] = await redis.hmget(circuitKey(keyPrefix, host), 'state', 'until', 'since', 'reason');
+  if (state !== 'open' && state !== 'half-open') return { state: 'closed', untilMs: null, sinceMs: null, reason: null };
+  return { state, untilMs: until ? Math.floor(Number(until) / 1000) : null, sinceMs: since ? Number(since) : null, reason: reason || null };
+}
+
 interface LocalState {
   state: CircuitStatus;
-  failures: number;
   opens: number;
   until: number;
+  since: number | null;
+  reason: string | null;
+  failing: Set<string>;
 }
 
 export class LocalCircuitBreaker implements CircuitBreaker {
@@ -166,41 +259,66 @@ export class LocalCircuitBreaker implements CircuitBreaker {
 
   private get(host: string): LocalState {
     let st = this.hosts.get(host);
-    if (!st) this.hosts.set(host, (st = { state: 'closed', failures: 0, opens: 0, until: 0 }));
+    if (!st) this.hosts.set(host, (st = { state: 'closed', opens: 0, until: 0, since: null, reason: null, failing: new Set() }));
     return st;
   }
 
-  permit(host: string, opts: { signal?: AbortSignal; maxWaitMs?: number } = {}): Promise<void> {
-    const tryPermit = async () => {
+  permit(host: string, opts: { signal?: AbortSignal; maxWaitMs?: number } = {}): Promise<Permit> {
+    const look = async (): Promise<Look> => {
       const st = this.get(host);
-      if (st.state === 'closed') return 0;
+      if (st.state === 'closed') return { grant: 'go' };
       const now = this.now();
-      if (now < st.until) return st.until - now + 1;
+      // A probe is out (half-open): its answer may come any moment, look again soon rather than at the lease's end.
+      if (now < st.until) return { waitMs: st.state === 'half-open' ? Math.min(st.until - now + 1, Math.max(this.s.pollMs, 1)) : st.until - now + 1, sinceMs: st.since, reason: st.reason };
       st.state = 'half-open';
       st.until = now + this.s.probeLeaseMs;
-      return 0;
+      return { grant: 'probe' };
     };
-    return waitForPermit(tryPermit, this.s, opts.signal, opts.maxWaitMs);
+    return waitForPermit(look, host, this.s, opts.signal, opts.maxWaitMs);
   }
 
   async recordSuccess(host: string): Promise<void> {
-    Object.assign(this.get(host), { state: 'closed', failures: 0, opens: 0, until: 0 });
+    Object.assign(this.get(host), { state: 'closed', opens: 0, until: 0, since: null, reason: null, failing: new Set() });
   }
 
-  async recordFailure(host: string): Promise<{ openedUntilMs: number | null }> {
+  async recordFailure(host: string, f: FailureReport = { url: '' }): Promise<{ openedUntilMs: number | null }> {
     const st = this.get(host);
-    if (st.state === 'open') return { openedUntilMs: null };
-    st.failures += 1;
-    if (st.state === 'closed' && st.failures < this.s.failureThreshold) return { openedUntilMs: null };
-    st.opens += 1;
-    const cooldown = Math.floor(Math.min(this.s.cooldownMs * this.s.factor ** (st.opens - 1), this.s.maxCooldownMs));
-    Object.assign(st, { state: 'open', failures: 0, until: this.now() + cooldown });
-    return { openedUntilMs: this.now() + cooldown };
+    const kind = f.kind ?? 'page';
+    if (st.state === 'open' || (st.state === 'half-open' && kind !== 'confirmed')) return { openedUntilMs: null };
+    if (kind === 'page') {
+      st.failing.add(f.url);
+      if (st.failing.size < this.s.failureThreshold) return { openedUntilMs: null };
+    }
+    st.failing.clear();
+    const now = this.now();
+    st.since ??= now;
+    let cooldown = 0;
+    if (kind === 'confirmed') {
+      st.opens += 1;
+      cooldown = Math.floor(Math.min(this.s.cooldownMs * this.s.factor ** (st.opens - 1), this.s.maxCooldownMs));
+    }
+    Object.assign(st, { state: 'open', until: now + cooldown, reason: f.reason?.slice(0, 300) ?? null });
+    return { openedUntilMs: now + cooldown };
   }
 
   async status(host: string): Promise<CircuitStatus> {
     return this.get(host).state;
   }
 
+  async info(host: string): Promise<CircuitInfo> {
+    const st = this.get(host);
+    if (st.state === 'closed') return { state: 'closed', untilMs: null, sinceMs: null, reason: null };
+    return { state: st.state, untilMs: st.until, sinceMs: st.since, reason: st.reason };
+  }
+
   async close(): Promise<void> {}
+}
+
+/** "circuit open until 03:12:04 (Senate failing since 03:11:34: …)", or null when closed. */
+export function describeCircuit(info: CircuitInfo, now: number = Date.now()): string | null {
+  if (info.state === 'closed') return null;
+  const at = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+  const when = info.state === 'open' ? (info.untilMs !== null && info.untilMs > now ? ` until ${at(info.untilMs)}` : ', probing') : ' (probing)';
+  const since = info.sinceMs !== null ? ` (Senate failing since ${at(info.sinceMs)}${info.reason ? `: ${info.reason.slice(0, 120)}` : ''})` : '';
+  return `circuit ${info.state}${when}${since}`;
 }

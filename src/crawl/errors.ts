@@ -4,6 +4,7 @@
  * (`isRetryable`, in the spirit of Crawlee's `canRequestBeRetried`). The polite fetcher's
  * p-retry loop and the job layer (BullMQ attempts / `UnrecoverableError`) both ask it.
  */
+import { isDbUnavailable } from '../store/db-errors.ts';
 
 /** The server answered with a status we do not accept (anything but 2xx and 304). */
 export class HttpStatusError extends Error {
@@ -142,14 +143,30 @@ export class CircuitOpenError extends Error {
 }
 
 /**
+ * Our own Redis (the fleet's rate limiter and circuit breaker) is away: ioredis gave up on a
+ * command while reconnecting ("Reached the max retries per request limit"), or the connection
+ * is closed. By name and message: importing ioredis here would load it for every command.
+ */
+export function isRedisUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return (
+    err.name === 'MaxRetriesPerRequestError' ||
+    /Reached the max retries per request limit|Connection is closed|Stream isn't writeable|enableOfflineQueue options is false/i.test(err.message)
+  );
+}
+
+/**
  * THE retry decision. Yes: timeouts, network errors, truncated bodies, 5xx, 408, 429,
- * an open circuit, unreachable robots.txt. No: other 4xx (404!), robots disallow,
- * off-host, too large, too many redirects, caller aborts, and anything unknown (a parse
- * failure will fail the same way next time).
+ * an open circuit, unreachable robots.txt, and our own services being away (the database:
+ * DbUnavailableError; Redis). No: other 4xx (404!), robots disallow, off-host, too large,
+ * too many redirects, caller aborts, and anything unknown (a parse failure will fail the
+ * same way next time).
  */
 export function isRetryable(err: unknown): boolean {
   if (err instanceof HttpStatusError) return err.status >= 500 || err.status === 429 || err.status === 408;
   return (
+    isDbUnavailable(err) ||
+    isRedisUnavailable(err) ||
     err instanceof FetchTimeoutError ||
     err instanceof NetworkError ||
     err instanceof TruncatedBodyError ||
@@ -171,6 +188,19 @@ export function isServerFailure(err: unknown): boolean {
   return err instanceof FetchTimeoutError || err instanceof NetworkError || err instanceof TruncatedBodyError;
 }
 
+/** Connection-level codes: the host itself did not answer, whatever the page asked for. */
+const HOST_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_CONNECTION_REFUSED', 'ERR_NAME_NOT_RESOLVED', 'ERR_ADDRESS_UNREACHABLE']);
+
+/**
+ * Does this failure say nothing about the page and everything about the host (connection
+ * refused, no DNS answer, connect timeout)? The circuit breaker probes the host at once on one
+ * of these, while page failures (5xx, slow or cut responses) only count by distinct URL.
+ */
+export function isHostFailure(err: unknown): boolean {
+  if (err instanceof FetchTimeoutError) return err.phase === 'connect';
+  return err instanceof NetworkError && HOST_CODES.has(err.code);
+}
+
 /**
  * Parses a Retry-After header: delta-seconds or an HTTP date. Returns ms (≥ 0) or null when
  * absent or unparseable.
@@ -183,4 +213,30 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   const at = Date.parse(v);
   if (Number.isNaN(at)) return null;
   return Math.max(0, at - now);
+}
+
+/**
+ * The Senate has not answered for longer than SENATE_GIVE_UP_MS (the fleet's circuit stayed
+ * open or half-open all that time). Not retryable: the run fails with this reason instead of
+ * waiting forever.
+ */
+export class SenateUnreachableError extends Error {
+  override readonly name = 'SenateUnreachableError';
+  constructor(
+    /** The host, or SENATE_BASE_URL when the polite fetcher knows it. */
+    readonly target: string,
+    /** Since when the Senate has been failing (epoch ms). */
+    readonly sinceMs: number,
+    /** The last failure seen, for the message. */
+    readonly reason: string | null,
+    readonly giveUpMs: number,
+    options?: ErrorOptions,
+  ) {
+    const secs = Math.round((Date.now() - sinceMs) / 1000);
+    super(
+      `the Senate at ${target} (SENATE_BASE_URL) is unreachable: no answer for ${secs} s, since ${new Date(sinceMs).toISOString()} ` +
+        `(giving up after SENATE_GIVE_UP_MS=${giveUpMs})${reason ? `; last error: ${reason}` : ''}`,
+      options,
+    );
+  }
 }

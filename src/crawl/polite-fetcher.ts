@@ -1,5 +1,6 @@
 /**
- * The fetcher the rest of the program uses. Per request: robots.txt, the circuit breaker,
+ * The fetcher the rest of the program uses. Per request: the circuit breaker (and its probe,
+ * robots.txt, when this caller is granted it), robots.txt,
  * the fleet-wide rate budget (before EVERY request sent: each attempt, each redirect hop,
  * robots.txt), one transport attempt, classification, and retries with p-retry
  * (exponential backoff with jitter) on retryable errors only. A Retry-After pauses the
@@ -16,12 +17,14 @@ import type { Config } from '../../config/index.ts';
 import type { Db } from '../store/db.ts';
 import { coerceError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
-import { LocalCircuitBreaker, RedisCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
+import { LocalCircuitBreaker, RedisCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions, type CircuitInfo } from './circuit-breaker.ts';
 import {
   CircuitOpenError,
   HttpStatusError,
   OffHostRequestError,
   RobotsUnreachableError,
+  SenateUnreachableError,
+  isHostFailure,
   isRetryable,
   isServerFailure,
   retryAfterMs,
@@ -35,7 +38,8 @@ import { createTransport } from './transport.ts';
 export type PoliteFetcherConfig = Pick<
   Config,
   'senateBaseUrl' | 'crawlRatePerSec' | 'crawlerContact' | 'fetchTimeoutMs' | 'connectTimeoutMs' | 'maxBodyBytes' | 'fetchRetries' | 'fetchMode' | 'chromiumPath' | 'queuePrefix'
->;
+> &
+  Partial<Pick<Config, 'senateGiveUpMs'>>;
 
 export interface PoliteFetcherOptions {
   config: PoliteFetcherConfig;
@@ -95,6 +99,7 @@ export interface PoliteFetcherStats {
 
 export interface PoliteFetcher extends Fetcher {
   stats(): PoliteFetcherStats;
+  circuit(): Promise<CircuitInfo>;
 }
 
 export function createPoliteFetcher(opts: PoliteFetcherOptions): PoliteFetcher {
@@ -124,12 +129,13 @@ class PoliteFetcherImpl implements PoliteFetcher {
         : opts.db?.kind === 'pg'
           ? new PgRateLimiter({ db: opts.db, ratePerSec: config.crawlRatePerSec })
           : new LocalRateLimiter({ ratePerSec: config.crawlRatePerSec }));
-    this.breaker = opts.breaker ?? (redis ? new RedisCircuitBreaker(redis, prefix, opts.circuit) : new LocalCircuitBreaker(opts.circuit));
+    const circuit = { ...(config.senateGiveUpMs !== undefined ? { giveUpMs: config.senateGiveUpMs } : {}), ...opts.circuit };
+    this.breaker = opts.breaker ?? (redis ? new RedisCircuitBreaker(redis, prefix, circuit) : new LocalCircuitBreaker(circuit));
     this.robots =
       opts.robots?.enabled === false
         ? null
         : new RobotsChecker({
-            fetchRobots: (url) => this.fetchRobots(url),
+            fetchRobots: (url, meter) => this.fetchRobots(url, meter),
             redis: redis ?? null,
             keyPrefix: prefix,
             ttlMs: opts.robots?.ttlMs,
@@ -144,6 +150,11 @@ class PoliteFetcherImpl implements PoliteFetcher {
 
   stats(): PoliteFetcherStats {
     return { ...this.counters };
+  }
+
+  /** The fleet's circuit for the Senate's host (progress lines, `runs`). */
+  circuit(): Promise<CircuitInfo> {
+    return this.breaker.info(this.host);
   }
 
   async fetch(req: FetchRequest): Promise<FetchResponse> {
@@ -161,9 +172,7 @@ class PoliteFetcherImpl implements PoliteFetcher {
         randomize: true,
         signal: req.signal,
         shouldRetry: ({ error }) => isRetryable(error) && (retryAfterMs(error) ?? 0) <= maxRetryAfterMs,
-        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-          log.warn({ err: error, attempt: attemptNumber, retriesLeft, retryable: isRetryable(error) }, 'fetch attempt failed');
-        },
+        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => logAttemptFailure(log, error, attemptNumber, retriesLeft),
       });
     } catch (err) {
       this.counters.failures++;
@@ -175,18 +184,20 @@ class PoliteFetcherImpl implements PoliteFetcher {
     if (attempt > 1) this.counters.retries++;
     const signal = req.signal;
     try {
-      await this.breaker.permit(this.host, { signal, maxWaitMs: this.opts.maxCircuitWaitMs ?? 60_000 });
+      const permit = await this.breaker.permit(this.host, { signal, maxWaitMs: this.opts.maxCircuitWaitMs ?? 60_000 });
+      if (permit === 'probe') await this.probe(req.meter);
     } catch (err) {
       // Not worth retrying in-process: the job layer delays itself by retryAfterMs(err).
       if (err instanceof CircuitOpenError) throw new AbortError(err);
+      if (err instanceof SenateUnreachableError) throw new AbortError(this.naming(err));
       throw err;
     }
     let crawlDelayMs: number | null = null;
     if (this.robots) {
       try {
-        ({ crawlDelayMs } = await this.robots.check(req.url));
+        ({ crawlDelayMs } = await this.robots.check(req.url, req.meter));
       } catch (err) {
-        if (err instanceof RobotsUnreachableError) throw new AbortError(err);
+        if (err instanceof RobotsUnreachableError) throw new AbortError(await this.soonerRetry(err));
         throw err; // RobotsDisallowedError: not retryable, p-retry stops on it
       }
     }
@@ -207,9 +218,51 @@ class PoliteFetcherImpl implements PoliteFetcher {
       await this.onResponse(res);
       return { ...res, attempts: attempt };
     } catch (err) {
-      await this.onFailure(err, log);
+      await this.onFailure(err, log, req.url);
       throw err;
     }
+  }
+
+  /**
+   * This caller holds the half-open circuit's probe: robots.txt, read again (it refreshes the
+   * robots cache too). Its outcome closes or re-opens the circuit (onResponse / onFailure);
+   * when it did not close it, this request does not go out either.
+   */
+  private async probe(meter: { requests: number } | undefined): Promise<void> {
+    const robotsUrl = `${new URL(this.opts.config.senateBaseUrl).origin}/robots.txt`;
+    this.log.info({ url: robotsUrl }, 'circuit half-open: probing the Senate with robots.txt');
+    const answered = this.robots
+      ? (await this.robots.refresh(robotsUrl, meter)).kind !== 'unreachable'
+      : await this.fetchRobots(robotsUrl, meter).then(
+          () => true,
+          (err: unknown) => !isServerFailure(err),
+        );
+    // Any answer but a server failure closes it (onResponse/onFailure did already, except for answers they do not count).
+    if (answered) await this.breaker.recordSuccess(this.host);
+    if ((await this.breaker.status(this.host)) === 'closed') {
+      this.log.warn('circuit closed: the Senate answers again');
+      return;
+    }
+    // Still failing: this request waits like every other (CircuitOpenError), or gives up.
+    await this.breaker.permit(this.host, { maxWaitMs: 0 });
+  }
+
+  /** The breaker knows the host; the user knows SENATE_BASE_URL. */
+  private naming(err: SenateUnreachableError): SenateUnreachableError {
+    return new SenateUnreachableError(this.opts.config.senateBaseUrl, err.sinceMs, err.reason, err.giveUpMs, { cause: err });
+  }
+
+  /**
+   * robots.txt unreachable means no crawling until it is read again (RFC 9309); the circuit
+   * knows better when that is worth trying (its next probe, or giving up): the job layer comes
+   * back then rather than after the robots cache's own delay.
+   */
+  private async soonerRetry(err: RobotsUnreachableError): Promise<RobotsUnreachableError> {
+    const info = await this.breaker.info(this.host).catch(() => null);
+    if (!info || info.state === 'closed' || info.untilMs === null) return err;
+    const giveUpAt = info.sinceMs !== null ? info.sinceMs + (this.opts.config.senateGiveUpMs ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
+    const untilMs = Math.max(Date.now(), Math.min(err.untilMs, info.untilMs, giveUpAt));
+    return untilMs < err.untilMs ? new RobotsUnreachableError(err.url, err.robotsUrl, untilMs, { cause: err }) : err;
   }
 
   private async acquire(signal: AbortSignal | undefined, crawlDelayMs: number | null): Promise<void> {
@@ -224,8 +277,11 @@ class PoliteFetcherImpl implements PoliteFetcher {
     await this.breaker.recordSuccess(this.host);
   }
 
-  /** Feeds a failure to the fleet: Retry-After → fleet pause; server failure → circuit breaker (and its pause). */
-  private async onFailure(err: unknown, log: Logger): Promise<void> {
+  /**
+   * Feeds a failure to the fleet: Retry-After → fleet pause; server failure → circuit breaker
+   * (and its pause). robots.txt failing is the host failing (`robots`: a confirmed failure).
+   */
+  private async onFailure(err: unknown, log: Logger, url: string, robots = false): Promise<void> {
     try {
       const after = err instanceof HttpStatusError ? err.retryAfterMs : null;
       if (after !== null && after > 0) {
@@ -233,10 +289,13 @@ class PoliteFetcherImpl implements PoliteFetcher {
         log.warn({ status: (err as HttpStatusError).status, retryAfterMs: after }, 'server asked us to wait: pausing the fleet');
       }
       if (isServerFailure(err)) {
-        const { openedUntilMs } = await this.breaker.recordFailure(this.host);
-        if (openedUntilMs !== null) {
+        const kind = robots ? 'confirmed' : isHostFailure(err) ? 'host' : 'page';
+        const { openedUntilMs } = await this.breaker.recordFailure(this.host, { url, kind, reason: coerceError(err).message });
+        if (openedUntilMs !== null && openedUntilMs > Date.now()) {
           await this.limiter.pauseUntil(this.host, openedUntilMs);
-          log.error({ untilMs: openedUntilMs, err }, 'circuit opened: the Senate keeps failing, pausing the fleet');
+          log.error({ untilMs: openedUntilMs, err: coerceError(err).message }, 'circuit opened: the Senate does not answer, pausing the fleet');
+        } else if (openedUntilMs !== null) {
+          log.warn({ err: coerceError(err).message }, 'the Senate may be down: probing it with robots.txt');
         }
       } else if (err instanceof HttpStatusError && err.status !== 429) {
         await this.breaker.recordSuccess(this.host); // a 404 is a healthy server saying no
@@ -247,23 +306,38 @@ class PoliteFetcherImpl implements PoliteFetcher {
   }
 
   /** robots.txt: one attempt, charged to the budget, no caller signal (a caller's abort must not be cached as "unreachable"). */
-  private async fetchRobots(robotsUrl: string): Promise<FetchResponse> {
+  private async fetchRobots(robotsUrl: string, meter?: { requests: number }): Promise<FetchResponse> {
     const log = this.log.child({ url: robotsUrl });
     await this.acquire(undefined, null);
     this.counters.robotsFetches++;
+    if (meter) meter.requests++;
     try {
       const res = await this.transport.fetch({
         url: robotsUrl,
         beforeRedirect: async () => {
           await this.acquire(undefined, null);
+          if (meter) meter.requests++;
           this.counters.redirects++;
         },
       });
       await this.onResponse(res);
       return res;
     } catch (err) {
-      await this.onFailure(err, log);
+      await this.onFailure(err, log, robotsUrl, true);
       throw err;
     }
   }
+}
+
+/**
+ * One line per failed attempt, without a stack: our fetch errors say all in their message. An
+ * expected outcome (a number that does not exist: 404/410, while probing or not) is debug;
+ * what will be retried is info; what ends the request is warn.
+ */
+function logAttemptFailure(log: Logger, error: Error, attempt: number, retriesLeft: number): void {
+  const status = error instanceof HttpStatusError ? error.status : undefined;
+  const fields = { err: error.message, ...(status !== undefined ? { status } : {}), attempt };
+  if (status === 404 || status === 410) log.debug(fields, 'no such page');
+  else if (isRetryable(error) && retriesLeft > 0) log.info({ ...fields, retriesLeft }, 'fetch attempt failed; retrying');
+  else log.warn(fields, 'fetch failed');
 }

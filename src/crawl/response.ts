@@ -9,6 +9,27 @@ import type { FetchResponse } from './fetcher.ts';
 
 export const MAX_REDIRECTS = 5;
 
+/**
+ * An error status that is a bot challenge put in front of the site (Cloudflare's
+ * `cf-mitigated: challenge`, its "Just a moment..." page) rather than the page's own answer:
+ * a passing state of the path to the Senate, worth another attempt of the job later, unlike
+ * a plain 403.
+ */
+export class ChallengeError extends HttpStatusError {
+  readonly challenge = true;
+  constructor(status: number, url: string, retryAfterMs: number | null) {
+    super(status, url, retryAfterMs);
+    this.message = `${this.message} (a browser challenge page, not the Senate's answer)`;
+  }
+}
+
+const CHALLENGE_BODY = /Just a moment\.\.\.|challenge-platform|__cf_chl|Checking your browser/i;
+
+function isChallenge(headers: Record<string, string>, body: Buffer): boolean {
+  if (/\bchallenge\b/i.test(headers['cf-mitigated'] ?? '')) return true;
+  return CHALLENGE_BODY.test(body.subarray(0, 8192).toString('latin1'));
+}
+
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 export function isRedirect(status: number): boolean {
@@ -59,7 +80,11 @@ export function finalResponse(r: {
   startedMs: number;
 }): FetchResponse {
   const notModified = r.status === 304;
-  if (!notModified && (r.status < 200 || r.status > 299)) throw new HttpStatusError(r.status, r.finalUrl, parseRetryAfter(r.headers['retry-after']));
+  if (!notModified && (r.status < 200 || r.status > 299)) {
+    const retryAfter = parseRetryAfter(r.headers['retry-after']);
+    if (r.status >= 400 && r.status < 500 && isChallenge(r.headers, r.body)) throw new ChallengeError(r.status, r.finalUrl, retryAfter);
+    throw new HttpStatusError(r.status, r.finalUrl, retryAfter);
+  }
   return {
     url: r.url,
     finalUrl: r.finalUrl,

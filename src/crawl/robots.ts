@@ -103,7 +103,7 @@ export function isAllowedByPolicy(policy: RobotsPolicy, pathAndQuery: string): b
 
 export interface RobotsCheckerOptions {
   /** Fetches robots.txt with one polite attempt (rate budget charged). Must reject with our error classes. */
-  fetchRobots: (robotsUrl: string) => Promise<FetchResponse>;
+  fetchRobots: (robotsUrl: string, meter?: { requests: number }) => Promise<FetchResponse>;
   /** Share the parsed state through Redis (optional). */
   redis?: Redis | null;
   keyPrefix?: string;
@@ -132,10 +132,13 @@ export class RobotsChecker {
     this.now = opts.now ?? (() => Date.now());
   }
 
-  /** Throws RobotsDisallowedError / RobotsUnreachableError; otherwise returns the host's Crawl-delay (ms or null). */
-  async check(url: string): Promise<{ crawlDelayMs: number | null }> {
+  /**
+   * Throws RobotsDisallowedError / RobotsUnreachableError; otherwise returns the host's
+   * Crawl-delay (ms or null). A read of robots.txt made for this call counts in `meter`.
+   */
+  async check(url: string, meter?: { requests: number }): Promise<{ crawlDelayMs: number | null }> {
     const u = new URL(url);
-    const entry = await this.entry(u.origin);
+    const entry = await this.entry(u.origin, meter);
     if (entry.state.kind === 'unreachable') throw new RobotsUnreachableError(url, `${u.origin}/robots.txt`, entry.expiresAt);
     if (entry.state.kind === 'allow-all') return { crawlDelayMs: null };
     if (!isAllowedByPolicy(entry.state.policy, `${u.pathname}${u.search}`)) throw new RobotsDisallowedError(url);
@@ -148,12 +151,17 @@ export class RobotsChecker {
     return e && e.state.kind === 'rules' ? e.state.policy.crawlDelayMs : null;
   }
 
-  private async entry(origin: string): Promise<CacheEntry> {
+  /** Reads robots.txt again now, whatever is cached (the circuit breaker's probe); returns what it says. */
+  async refresh(robotsUrl: string, meter?: { requests: number }): Promise<RobotsState> {
+    return (await this.entry(new URL(robotsUrl).origin, meter, true)).state;
+  }
+
+  private async entry(origin: string, meter?: { requests: number }, force = false): Promise<CacheEntry> {
     const hit = this.cache.get(origin);
-    if (hit && hit.expiresAt > this.now()) return hit;
+    if (!force && hit && hit.expiresAt > this.now()) return hit;
     let p = this.inflight.get(origin);
     if (!p) {
-      p = this.load(origin).finally(() => this.inflight.delete(origin));
+      p = this.load(origin, meter, force).finally(() => this.inflight.delete(origin));
       this.inflight.set(origin, p);
     }
     return p;
@@ -163,9 +171,9 @@ export class RobotsChecker {
     return `${this.opts.keyPrefix ?? ''}robots:${origin}`;
   }
 
-  private async load(origin: string): Promise<CacheEntry> {
+  private async load(origin: string, meter: { requests: number } | undefined, force: boolean): Promise<CacheEntry> {
     const { redis } = this.opts;
-    if (redis) {
+    if (redis && !force) {
       const shared = await redis.get(this.redisKey(origin)).catch(() => null);
       if (shared) {
         const entry = JSON.parse(shared) as CacheEntry;
@@ -175,7 +183,7 @@ export class RobotsChecker {
         }
       }
     }
-    const state = await this.read(origin);
+    const state = await this.read(origin, meter);
     const ttl = state.kind === 'unreachable' ? (this.opts.unreachableTtlMs ?? 60_000) : (this.opts.ttlMs ?? 3_600_000);
     const entry: CacheEntry = { state, expiresAt: this.now() + ttl };
     this.cache.set(origin, entry);
@@ -183,10 +191,10 @@ export class RobotsChecker {
     return entry;
   }
 
-  private async read(origin: string): Promise<RobotsState> {
+  private async read(origin: string, meter: { requests: number } | undefined): Promise<RobotsState> {
     const robotsUrl = `${origin}/robots.txt`;
     try {
-      const res = await this.opts.fetchRobots(robotsUrl);
+      const res = await this.opts.fetchRobots(robotsUrl, meter);
       const policy = parseRobots(res.body.subarray(0, MAX_ROBOTS_BYTES).toString('utf8'), this.opts.productToken);
       this.log.info({ url: robotsUrl, rules: policy.rules.length, crawlDelayMs: policy.crawlDelayMs }, 'robots.txt read');
       return { kind: 'rules', policy };
@@ -197,10 +205,10 @@ export class RobotsChecker {
         return { kind: 'allow-all' };
       }
       if (err instanceof OffHostRedirectError || err instanceof TooManyRedirectsError) {
-        this.log.warn({ url: robotsUrl, err }, 'robots.txt redirects away: treating it as unavailable');
+        this.log.warn({ url: robotsUrl, err: (err as Error).message }, 'robots.txt redirects away: treating it as unavailable');
         return { kind: 'allow-all' };
       }
-      this.log.warn({ url: robotsUrl, err }, 'robots.txt unreachable: not crawling until it can be read');
+      this.log.warn({ url: robotsUrl, err: (err as Error).message }, 'robots.txt unreachable: not crawling until it can be read');
       return { kind: 'unreachable' };
     }
   }

@@ -9,7 +9,7 @@ import type { Answer, Author, Lang, NotAQuestionReason, ParseResult, QuestionPag
 import { decodeBody } from '../text/charset.ts';
 import { htmlToBlocks, type HtmlBlock, type HtmlTable } from './html-blocks.ts';
 import { parseWrittenDate } from './dates.ts';
-import { repairText } from './repair.ts';
+import { repairText, stripControlCharacters } from './repair.ts';
 import { DEADLINE_RE } from './labels.ts';
 import { parseQuestionId } from './urls.ts';
 import { collectItems, renderItems, type BodyItem } from './page-body.ts';
@@ -21,7 +21,7 @@ import {
 } from './page-patterns.ts';
 
 /** Bump on any change of behaviour: stored records remember the version that read them. */
-export const PARSER_VERSION = '1.0.0';
+export const PARSER_VERSION = '1.1.0';
 
 export interface ParseQuestionInput {
   /** The body as fetched (bytes) or already decoded. */
@@ -53,7 +53,9 @@ function fail(reason: NotAQuestionReason, message: string): ParseResult {
 
 /** Parses one question page. Never throws on page content; returns `{ ok: false }` instead. */
 export function parseQuestionPage(input: ParseQuestionInput): ParseResult {
-  const { text: html } = decodeBody(input.body, input.contentType);
+  const decoded = decodeBody(input.body, input.contentType);
+  // NULs and other control characters are damage (PostgreSQL cannot even store a NUL): removed, and counted as repairs.
+  const { text: html, count: controls } = stripControlCharacters(decoded.text);
   if (html.trim() === '') return fail('empty', 'the page is empty (no body)');
   const doc = htmlToBlocks(html);
   const blocks = doc.blocks;
@@ -94,6 +96,7 @@ export function parseQuestionPage(input: ParseQuestionInput): ParseResult {
   const end = contentEnd(blocks, titleIdx, aIdx >= 0 ? aIdx : qIdx);
 
   const repairs = new Repairs();
+  repairs.count += controls;
   const unknownLabels: string[] = [];
   const header = readHeader(blocks, after, qIdx, bilingual, lang, repairs);
   const chrono = readChronology(blocks, header.next, qIdx, bilingual, unknownLabels);
@@ -148,7 +151,13 @@ export function parseQuestionPage(input: ParseQuestionInput): ParseResult {
     repairs: repairs.count,
     unknownLabels,
   };
-  return { ok: true, page };
+  const warnings: string[] = [];
+  if (decoded.fallbackFrom) {
+    const from = decoded.fallbackFrom;
+    warnings.push(`decoded as ${decoded.charset}: the ${from.source}'s ${from.charset} read the page with replacement characters`);
+  }
+  if (controls > 0) warnings.push(`removed ${controls} control character(s) (NUL, &#0;)`);
+  return { ok: true, page, warnings };
 }
 
 /** In the bilingual print a one-row, two-cell table is the French | Dutch columns, not data. */

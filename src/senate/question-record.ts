@@ -120,5 +120,6 @@ export type NotAQuestionReason =
   | 'error_page';
 
 export type ParseResult =
-  | { ok: true; page: QuestionPage }
+  /** `warnings`: what the parser had to work around (a decode fallback, control characters removed). */
+  | { ok: true; page: QuestionPage; warnings: string[] }
   | { ok: false; reason: NotAQuestionReason; message: string };

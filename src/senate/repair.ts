@@ -63,3 +63,32 @@ export function repairText(text: string): Repaired {
   });
   return { text: out, count };
 }
+
+/**
+ * C0 control characters that no page text holds (everything below U+0020 but tab, line feed,
+ * form feed and carriage return), raw or as a numeric character reference (`&#0;`, `&#x1;`).
+ * PostgreSQL cannot store U+0000 in text, and an HTML parser turns `&#0;` into U+FFFD, so
+ * they are removed from the decoded page before it is parsed.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000E-\u001F]|&#(?:0*([0-9]{1,7})|[xX]0*([0-9a-fA-F]{1,6}));?/g;
+
+function isStrippedControl(code: number): boolean {
+  return code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d;
+}
+
+/** Removes control characters (raw or referenced) from decoded HTML; `count` is the number removed. */
+export function stripControlCharacters(html: string): Repaired {
+  let count = 0;
+  const text = html.replace(CONTROL, (match, dec: string | undefined, hex: string | undefined) => {
+    if (dec === undefined && hex === undefined) {
+      count++;
+      return '';
+    }
+    const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex!, 16);
+    if (!isStrippedControl(code)) return match;
+    count++;
+    return '';
+  });
+  return { text, count };
+}

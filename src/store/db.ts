@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { Logger } from '../util/logger.ts';
 import { coerceError } from '../util/errors.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
+import { classifyDbError, DbUnavailableError, isDbUnavailable } from './db-errors.ts';
 
 export interface QueryResult<R> {
   rows: R[];
@@ -57,10 +58,23 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
   return openPglite(opts.dataDir ?? './data', opts);
 }
 
-/** Retryable PostgreSQL failures by SQLSTATE (serialization, deadlock, admin shutdown…). */
+/**
+ * Retryable PostgreSQL failures: by SQLSTATE (serialization, deadlock), and the database being
+ * away (DbUnavailableError, see db-errors.ts: admin shutdown, refused, connection cut…).
+ */
 export function isTransientDbError(err: unknown): boolean {
+  if (isDbUnavailable(err)) return true;
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && ['40001', '40P01', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53300'].includes(code);
+  return typeof code === 'string' && ['40001', '40P01'].includes(code);
+}
+
+/** Runs one call to the driver, its failure classed (DbUnavailableError when the database is away). */
+async function classified<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    throw classifyDbError(e);
+  }
 }
 
 function quoteIdent(name: string): string {
@@ -71,12 +85,17 @@ async function openPg(url: string, opts: OpenDbOptions): Promise<Db> {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
+    // A server that accepts the connection and then says nothing must not hang a query forever.
+    connectionTimeoutMillis: 15_000,
     ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
   });
-  pool.on('error', (err) => opts.logger?.warn({ err }, 'idle PostgreSQL client failed'));
+  // An 'error' event without a listener kills the process: idle clients report here, clients
+  // checked out for a transaction to the listener transaction() adds. The query that was using
+  // the connection fails with the same error, and that is what the caller handles.
+  pool.on('error', (err) => opts.logger?.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
   if (opts.schema) {
     try {
-      await ensureSchema(pool, opts.schema);
+      await classified(() => ensureSchema(pool, opts.schema!));
     } catch (e) {
       await pool.end().catch(() => undefined);
       throw e;
@@ -86,33 +105,39 @@ async function openPg(url: string, opts: OpenDbOptions): Promise<Db> {
   const db: Db = {
     kind: 'pg',
     async query<R>(sql: string, params?: readonly unknown[]) {
-      const r = await pool.query(sql, params as unknown[] | undefined);
+      const r = await classified(() => pool.query(sql, params as unknown[] | undefined));
       return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
     },
     async exec(sql: string) {
-      await pool.query(sql);
+      await classified(() => pool.query(sql));
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      const client = await classified(() => pool.connect());
+      const onError = (err: Error) => opts.logger?.warn({ err: err.message }, 'PostgreSQL connection failed during a transaction');
+      client.on('error', onError);
+      // A connection that failed goes back to the pool as broken (release(err) destroys it).
+      let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
+        await classified(() => client.query('BEGIN'));
         const tx: Queryable = {
           async query<R>(sql: string, params?: readonly unknown[]) {
-            const r = await client.query(sql, params as unknown[] | undefined);
+            const r = await classified(() => client.query(sql, params as unknown[] | undefined));
             return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
           },
           async exec(sql: string) {
-            await client.query(sql);
+            await classified(() => client.query(sql));
           },
         };
         const out = await fn(tx);
-        await client.query('COMMIT');
+        await classified(() => client.query('COMMIT'));
         return out;
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (e instanceof DbUnavailableError) broken = e;
+        await client.query('ROLLBACK').catch((err: unknown) => (broken ??= err instanceof Error ? err : new Error(String(err))));
         throw e;
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        client.release(broken);
       }
     },
     close() {
@@ -209,24 +234,28 @@ async function openPglite(dataDir: string, opts: OpenDbOptions): Promise<Db> {
   return {
     kind: 'pglite',
     query<R>(sql: string, params?: readonly unknown[]) {
-      return serial(async () => norm<R>(await lite.query(sql, params as unknown[] | undefined)));
+      return serial(() => classified(async () => norm<R>(await lite.query(sql, params as unknown[] | undefined))));
     },
     exec(sql: string) {
-      return serial(async () => {
-        await lite.exec(sql);
-      });
+      return serial(() =>
+        classified(async () => {
+          await lite.exec(sql);
+        }),
+      );
     },
     transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       return serial(() =>
-        lite.transaction(async (t) =>
-          fn({
-            async query<R>(sql: string, params?: readonly unknown[]) {
-              return norm<R>(await t.query(sql, params as unknown[] | undefined));
-            },
-            async exec(sql: string) {
-              await t.exec(sql);
-            },
-          }),
+        classified(() =>
+          lite.transaction(async (t) =>
+            fn({
+              async query<R>(sql: string, params?: readonly unknown[]) {
+                return norm<R>(await t.query(sql, params as unknown[] | undefined));
+              },
+              async exec(sql: string) {
+                await t.exec(sql);
+              },
+            }),
+          ),
         ),
       ) as Promise<T>;
     },

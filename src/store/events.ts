@@ -120,6 +120,19 @@ export function endpointWants(endpoint: Pick<WebhookEndpoint, 'events'>, type: E
  */
 export async function insertEvents(q: Queryable, events: readonly NewEvent[], endpoints: readonly WebhookEndpoint[]): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
+  const params: unknown[] = [];
+  const ctes = eventWriteCtes(events, endpoints, (v) => `$${params.push(v)}`);
+  const { rows: stored } = await q.query<EventRow>(`WITH ${ctes.join(',\n     ')}\n     SELECT * FROM ev_inserted ORDER BY seq`, params);
+  return stored.map(eventFromRow);
+}
+
+/**
+ * The CTEs that store `events` and their deliveries (as insertEvents does), to be part of a
+ * larger statement: `ev_inserted` is the events inserted. `param` adds a parameter and returns
+ * its placeholder; `when`, a SQL condition, stores them only when it holds (say, when the row
+ * they are about was inserted by the same statement).
+ */
+export function eventWriteCtes(events: readonly NewEvent[], endpoints: readonly WebhookEndpoint[], param: (value: unknown) => string, when?: string): string[] {
   const seen = new Set<string>();
   const rows: { id: string; e: NewEvent }[] = [];
   for (const e of events) {
@@ -137,37 +150,29 @@ export async function insertEvents(q: Queryable, events: readonly NewEvent[], en
       endpointTypes.push(t);
     }
   }
-  const { rows: stored } = await q.query<EventRow>(
-    `WITH input AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[], $7::bigint[])
+  return [
+    `ev_input AS (
+       SELECT * FROM unnest(${param(rows.map((r) => r.id))}::text[], ${param(rows.map((r) => r.e.type))}::text[], ${param(rows.map((r) => r.e.questionId))}::text[],
+                            ${param(rows.map((r) => r.e.lang))}::text[], ${param(rows.map((r) => JSON.stringify(r.e.payload)))}::jsonb[],
+                            ${param(rows.map((r) => r.e.occurredAt ?? null))}::timestamptz[], ${param(rows.map((r) => r.e.runId ?? null))}::bigint[])
          WITH ORDINALITY AS s(id, type, question_id, lang, payload, occurred_at, run_id, ord)
-     ), inserted AS (
+     )`,
+    `ev_inserted AS (
        INSERT INTO events (id, type, question_id, lang, payload, occurred_at, run_id)
-       SELECT id, type, question_id, lang, payload, coalesce(occurred_at, now()), run_id FROM input ORDER BY ord
+       SELECT id, type, question_id, lang, payload, coalesce(occurred_at, now()), run_id FROM ev_input ${when ? `WHERE ${when}` : ''} ORDER BY ord
        ON CONFLICT (id) DO NOTHING
        RETURNING id, seq, type, question_id, lang, payload, occurred_at, run_id
-     ), wanted AS (
-       SELECT * FROM unnest($8::text[], $9::text[]) AS w(endpoint, type)
-     ), deliveries AS (
-       -- Runs whether or not the final SELECT reads it (a data-modifying CTE always runs once).
+     )`,
+    `ev_wanted AS (
+       SELECT * FROM unnest(${param(endpointUrls)}::text[], ${param(endpointTypes)}::text[]) AS w(endpoint, type)
+     )`,
+    // Runs whether or not the statement reads it (a data-modifying CTE always runs once).
+    `ev_deliveries AS (
        INSERT INTO webhook_deliveries (event_id, endpoint)
-       SELECT DISTINCT i.id, w.endpoint FROM inserted i JOIN wanted w ON w.type = '*' OR w.type = i.type
+       SELECT DISTINCT i.id, w.endpoint FROM ev_inserted i JOIN ev_wanted w ON w.type = '*' OR w.type = i.type
        ON CONFLICT (event_id, endpoint) DO NOTHING
-     )
-     SELECT * FROM inserted ORDER BY seq`,
-    [
-      rows.map((r) => r.id),
-      rows.map((r) => r.e.type),
-      rows.map((r) => r.e.questionId),
-      rows.map((r) => r.e.lang),
-      rows.map((r) => JSON.stringify(r.e.payload)),
-      rows.map((r) => r.e.occurredAt ?? null),
-      rows.map((r) => r.e.runId ?? null),
-      endpointUrls,
-      endpointTypes,
-    ],
-  );
-  return stored.map(eventFromRow);
+     )`,
+  ];
 }
 
 export interface EventRow {

@@ -16,6 +16,8 @@ import {
 } from '../senate/fields.ts';
 import type { BilingualQuestion, ChronologyEvent, Lang, QuestionTexts, Relation } from '../senate/question-record.ts';
 import type { Db, Queryable } from './db.ts';
+import { eventWriteCtes, type NewEvent, type WebhookEndpoint } from './events.ts';
+import { canonicalRecord, missingFields, openMissingFields, planHistory, writeHistory, writeOrigin, writeQuestionBack, questionNewEvents, type ChangeCause } from './history.ts';
 
 /** What the store takes: the parser's bilingual record (per-language fields in `texts`). */
 export type QuestionInput = BilingualQuestion;
@@ -27,6 +29,15 @@ export interface UpsertContext {
   /** fetch id of the response each language was parsed from */
   fetchIds?: Partial<Record<Lang, number>>;
   now?: Date;
+  /**
+   * What the differences are attributed to (change history): 'senate' (default), the page
+   * changed; 'parser', a reparse read the archived page differently (changes, no events).
+   */
+  cause?: ChangeCause;
+  /** Webhook endpoints (WEBHOOKS) that get outbox rows for the events. Default none. */
+  endpoints?: readonly WebhookEndpoint[];
+  /** false: store the latest state only, no changes, origins or events (CHANGE_HISTORY=off). Default true. */
+  history?: boolean;
 }
 
 export type UpsertOutcome = 'new' | 'changed' | 'unchanged';
@@ -89,17 +100,89 @@ function fromRow(fields: readonly NamedField[], row: Record<string, unknown>): R
 
 /**
  * Writes one question; returns whether it was new, changed or identical to what was stored.
- * A question not stored yet (every question of a first crawl) costs one statement: the row
- * and its children are inserted together when the row's insert did not conflict. Otherwise
- * the stored hashes are read under a row lock and only what changed is written.
+ * With change history (the default): a question not stored yet is inserted with its first
+ * version (question_origins) and its question_new event, in one statement; a stored one is
+ * locked, compared field by field, and what changed is written with its `changes` rows and
+ * events in one transaction (src/store/history.ts). The lock makes two writers of the same
+ * version write one set.
  */
 export async function upsertQuestion(db: Db, q: QuestionInput, ctx: UpsertContext): Promise<UpsertOutcome> {
+  if (ctx.history === false) return upsertLatest(db, q, ctx);
+  const now = ctx.now ?? new Date();
+  const cause = ctx.cause ?? 'senate';
+  const fetched = cause === 'senate';
+  const hist = { cause, parserVersion: ctx.parserVersion, runId: ctx.runId ?? null, fetchIds: ctx.fetchIds, now, endpoints: ctx.endpoints };
+  const { shared: sharedHash, texts: textHashes } = contentHashes(q);
+  const langs = Object.keys(textHashes) as Lang[];
+
+  // A question not stored yet (every question of a first crawl) costs one statement: the row, its
+  // children, its first version and its question_new event with their outbox rows.
+  const origin = { record: canonicalRecord(q), fetchIds: ctx.fetchIds ?? {} };
+  const newEvents = cause === 'senate' ? { events: questionNewEvents(q, hist), endpoints: ctx.endpoints ?? [] } : undefined;
+  const { rows: [created] } = await db.query<{ inserted: number }>(
+    ...writeStatement('insert-new', q, ctx, { now, sharedHash, chronology: true, texts: langs.map((l) => [l, textHashes[l]!]), origin, newEvents, fetched }),
+  );
+  if (created?.inserted === 1) return 'new';
+
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{
+      content_sha256: string | null;
+      text_hashes: Record<string, string> | null;
+      gone_since: Date | null;
+      parser_version: string | null;
+      first_seen_at: Date;
+      has_origin: boolean;
+    }>(
+      `SELECT q.content_sha256, q.gone_since, q.parser_version, q.first_seen_at,
+              (SELECT jsonb_object_agg(t.lang, t.content_sha256) FROM question_texts t WHERE t.question_id = q.id) AS text_hashes,
+              EXISTS (SELECT 1 FROM question_origins o WHERE o.question_id = q.id) AS has_origin
+         FROM questions q WHERE q.id = $1 FOR UPDATE`,
+      [q.id],
+    );
+    const existing = rows[0];
+    // The insert conflicted, so the row exists; questions are never deleted but by hand.
+    if (!existing) throw new Error(`question ${q.id} was deleted while it was being stored`);
+    const back = fetched && existing.gone_since !== null;
+    const markFetchedNow = async () => {
+      if (fetched) await tx.query('UPDATE questions SET last_fetched_at = $2, gone_since = NULL WHERE id = $1', [q.id, now]);
+      if (back) await writeQuestionBack(tx, q.id, existing.gone_since!, hist);
+    };
+    if (existing.content_sha256 === sharedHash && langs.every((l) => existing.text_hashes?.[l] === textHashes[l])) {
+      await markFetchedNow();
+      return 'unchanged';
+    }
+
+    const before = (await getQuestions(tx, [q.id]))[0]!;
+    const openMissing = missingFields(before, q).length > 0 ? await openMissingFields(tx, q.id) : new Set<string>();
+    const plan = planHistory(before, q, { cause, openMissing });
+    const stored = contentHashes(plan.record);
+    const changedLangs = langs.filter((l) => existing.text_hashes?.[l] !== stored.texts[l]);
+    if (existing.content_sha256 !== stored.shared || changedLangs.length > 0) {
+      const chronology = existing.content_sha256 !== stored.shared;
+      await tx.query(...writeStatement('upsert', plan.record, ctx, { now, sharedHash: stored.shared, chronology, texts: changedLangs.map((l) => [l, stored.texts[l]!]), fetched }));
+      if (back) await writeQuestionBack(tx, q.id, existing.gone_since!, hist);
+    } else await markFetchedNow();
+    if (plan.changes.length > 0 && !existing.has_origin) {
+      // Stored before change history existed: what was stored is its first version.
+      await writeOrigin(tx, before, { observedAt: before.firstSeenAt, parserVersion: existing.parser_version ?? 'unknown' });
+    }
+    await writeHistory(tx, q.id, plan, hist);
+    return plan.changes.some((c) => c.kind === 'changed') ? 'changed' : 'unchanged';
+  });
+}
+
+/**
+ * The upsert without change history (CHANGE_HISTORY=off): a question not stored yet costs one
+ * statement; otherwise the stored hashes are read under a row lock and only what changed is
+ * written.
+ */
+async function upsertLatest(db: Db, q: QuestionInput, ctx: UpsertContext): Promise<UpsertOutcome> {
   const now = ctx.now ?? new Date();
   const { shared: sharedHash, texts: textHashes } = contentHashes(q);
   const langs = Object.keys(textHashes) as Lang[];
   const allTexts = langs.map((l): [Lang, string] => [l, textHashes[l]!]);
 
-  const { rows: [created] } = await db.query<{ inserted: number }>(...writeStatement('insert-new', q, ctx, { now, sharedHash, chronology: true, texts: allTexts }));
+  const { rows: [created] } = await db.query<{ inserted: number }>(...writeStatement('insert-new', q, ctx, { now, sharedHash, chronology: true, texts: allTexts, fetched: true }));
   if (created?.inserted === 1) return 'new';
 
   return db.transaction(async (tx) => {
@@ -116,7 +199,7 @@ export async function upsertQuestion(db: Db, q: QuestionInput, ctx: UpsertContex
       await tx.query('UPDATE questions SET last_fetched_at = $2, gone_since = NULL WHERE id = $1', [q.id, now]);
       return 'unchanged';
     }
-    await tx.query(...writeStatement('upsert', q, ctx, { now, sharedHash, chronology: !sameShared, texts: changedLangs.map((l) => [l, textHashes[l]!]) }));
+    await tx.query(...writeStatement('upsert', q, ctx, { now, sharedHash, chronology: !sameShared, texts: changedLangs.map((l) => [l, textHashes[l]!]), fetched: true }));
     return existing ? 'changed' : 'new';
   });
 }
@@ -135,7 +218,18 @@ function writeStatement(
   mode: 'insert-new' | 'upsert',
   q: QuestionInput,
   ctx: UpsertContext,
-  w: { now: Date; sharedHash: string; chronology: boolean; texts: [Lang, string][] },
+  w: {
+    now: Date;
+    sharedHash: string;
+    chronology: boolean;
+    texts: [Lang, string][];
+    /** insert-new: the question's first version, kept in question_origins when the row is inserted. */
+    origin?: { record: unknown; fetchIds: Partial<Record<Lang, number>> };
+    /** insert-new: events stored (with their outbox rows) when the row is inserted. */
+    newEvents?: { events: readonly NewEvent[]; endpoints: readonly WebhookEndpoint[] } | undefined;
+    /** false (a reparse): the Senate was not asked, so last_fetched_at and gone_since stay. */
+    fetched: boolean;
+  },
 ): [string, unknown[]] {
   const params: unknown[] = [];
   const $ = (value: unknown): string => `$${params.push(value)}`;
@@ -155,6 +249,15 @@ function writeStatement(
                               first_seen_at, last_fetched_at, last_changed_at)
        VALUES (${questionValues.join(', ')}, ${hash}, ${parserVersion}, ${now}, ${now}, ${now})`;
   const ctes: string[] = fresh ? [`q AS (${insertQuestion} ON CONFLICT (id) DO NOTHING RETURNING id)`] : [];
+  if (fresh && w.origin) {
+    ctes.push(
+      `origin AS (
+         INSERT INTO question_origins (question_id, record, observed_at, run_id, fetch_ids, parser_version)
+         SELECT $1, ${$(JSON.stringify(w.origin.record))}::jsonb, ${now}, ${$(ctx.runId ?? null)}::bigint, ${$(JSON.stringify(w.origin.fetchIds))}::jsonb, ${parserVersion}
+          WHERE EXISTS (SELECT 1 FROM q))`,
+    );
+  }
+  if (fresh && w.newEvents) ctes.push(...eventWriteCtes(w.newEvents.events, w.newEvents.endpoints, $, 'EXISTS (SELECT 1 FROM q)'));
   if (w.chronology) {
     if (!fresh) {
       ctes.push(
@@ -197,8 +300,9 @@ function writeStatement(
     : `${insertQuestion}
        ON CONFLICT (id) DO UPDATE SET
          ${excluded(SHARED_COLUMNS)}, content_sha256 = EXCLUDED.content_sha256,
-         parser_version = EXCLUDED.parser_version, last_fetched_at = EXCLUDED.last_fetched_at,
-         last_changed_at = EXCLUDED.last_changed_at, gone_since = NULL`;
+         parser_version = EXCLUDED.parser_version, last_changed_at = EXCLUDED.last_changed_at${
+           w.fetched ? ', last_fetched_at = EXCLUDED.last_fetched_at, gone_since = NULL' : ''
+         }`;
   return [`${ctes.length > 0 ? `WITH ${ctes.join(',\n     ')}\n` : ''}${main}`, params];
 }
 
@@ -255,13 +359,30 @@ export async function getQuestion(db: Queryable, id: string): Promise<StoredQues
   return (await getQuestions(db, [id]))[0] ?? null;
 }
 
+/** getQuestion in one cheap query when the question is not stored (every question of a first crawl). */
+export async function getQuestionIfStored(db: Queryable, id: string): Promise<StoredQuestion | null> {
+  const { rowCount } = await db.query('SELECT 1 FROM questions WHERE id = $1', [id]);
+  return rowCount > 0 ? getQuestion(db, id) : null;
+}
+
 /**
  * Records that a question was fetched and found unchanged (both pages answered 304) without
  * rewriting it. Returns false when the question is not stored.
  */
 export async function markFetched(db: Queryable, id: string): Promise<boolean> {
-  const { rowCount } = await db.query('UPDATE questions SET last_fetched_at = now() WHERE id = $1', [id]);
+  // Served (304): the question is not missing, and not gone if it was.
+  const { rowCount } = await db.query(
+    `WITH seen AS (DELETE FROM question_misses WHERE question_id = $1)
+     UPDATE questions SET last_fetched_at = now(), gone_since = NULL WHERE id = $1`,
+    [id],
+  );
   return rowCount > 0;
+}
+
+/** The fetch each stored language of a question was parsed from (null: not recorded). */
+export async function storedFetchIds(db: Queryable, id: string): Promise<Partial<Record<Lang, number | null>>> {
+  const { rows } = await db.query<{ lang: Lang; fetch_id: string | number | null }>('SELECT lang, fetch_id FROM question_texts WHERE question_id = $1', [id]);
+  return Object.fromEntries(rows.map((r) => [r.lang, r.fetch_id === null ? null : Number(r.fetch_id)]));
 }
 
 /** Of `ids`, the ones not stored yet (in the order given). */
@@ -272,7 +393,10 @@ export async function idsNotStored(db: Queryable, ids: readonly string[]): Promi
   return ids.filter((id) => !known.has(id));
 }
 
-/** Marks a question the Senate no longer serves; nothing stored is deleted. */
+/**
+ * Marks a question the Senate no longer serves; nothing stored is deleted. Called only once
+ * its misses say so (src/store/misses.ts), never on one bad response.
+ */
 export async function markGone(db: Queryable, id: string, now = new Date()): Promise<void> {
   await db.query('UPDATE questions SET gone_since = COALESCE(gone_since, $2) WHERE id = $1', [id, now]);
 }
@@ -289,30 +413,39 @@ export async function knownIds(db: Queryable, legislature: number): Promise<Set<
 
 /**
  * The questions that can still change: no answer yet and not closed or lapsed, or answered
- * within the last `recentAnswerDays` days (answers arrive in one language first).
+ * within the last `recentAnswerDays` days (answers arrive in one language first); and the
+ * questions marked gone whose retry on the miss backoff is due (question_misses), whatever
+ * their status, so that a question that comes back is seen.
  */
 export async function refetchCandidates(db: Queryable, legislature: number, recentAnswerDays: number, now = new Date()): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT q.id FROM questions q
-      WHERE q.legislature = $1 AND q.gone_since IS NULL
-        AND (q.status IN ('pending', 'requalified')
-             OR (q.status = 'answered' AND (q.answer_date IS NULL OR q.answer_date >= ($2::timestamptz - make_interval(days => $3))::date))
-             OR (SELECT count(*) FROM question_texts t WHERE t.question_id = q.id) < 2)
+      WHERE q.legislature = $1
+        AND CASE WHEN q.gone_since IS NULL THEN
+              q.status IN ('pending', 'requalified')
+              OR (q.status = 'answered' AND (q.answer_date IS NULL OR q.answer_date >= ($2::timestamptz - make_interval(days => $3))::date))
+              OR (SELECT count(*) FROM question_texts t WHERE t.question_id = q.id) < 2
+            ELSE NOT EXISTS (SELECT 1 FROM question_misses m WHERE m.question_id = q.id AND m.next_retry_at > $2::timestamptz)
+            END
       ORDER BY q.number`,
     [legislature, now, recentAnswerDays],
   );
   return rows.map((r) => r.id);
 }
 
-/** Relation targets that are written questions we have not stored yet. */
-export async function unknownRelationTargets(db: Queryable, legislature?: number): Promise<string[]> {
+/**
+ * Relation targets that are written questions we have not stored yet, except the ones the
+ * Senate did not serve lately (their retry on the miss backoff is not due).
+ */
+export async function unknownRelationTargets(db: Queryable, legislature?: number, now = new Date()): Promise<string[]> {
   const { rows } = await db.query<{ target_id: string }>(
     `SELECT DISTINCT r.target_id FROM question_relations r
       WHERE r.target_type = 'written_question' AND r.target_id IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM questions q WHERE q.id = r.target_id)
+        AND NOT EXISTS (SELECT 1 FROM question_misses m WHERE m.question_id = r.target_id AND m.next_retry_at > $2::timestamptz)
         AND ($1::int IS NULL OR split_part(r.target_id, '-', 1)::int = $1::int)
       ORDER BY 1`,
-    [legislature ?? null],
+    [legislature ?? null, now],
   );
   return rows.map((r) => r.target_id);
 }

@@ -76,16 +76,27 @@ export async function completeJob(
     // status is null when the run's row is gone: counted, nothing to finish.
     if (marked.status !== 'running' || marked.jobs_done! < marked.jobs_total!) return { counted: true, runFinished: false, status: null };
     const r = { questions_failed: marked.questions_failed ?? 0 };
-    const failures = await tx.query<{ kind: string; outcome: string }>(
-      `SELECT kind, outcome FROM run_jobs WHERE run_id = $1 AND outcome LIKE 'failed%' ORDER BY finished_at LIMIT 20`,
+    const failures = await tx.query<{ kind: string; key: string; outcome: string; n: number }>(
+      `SELECT kind, key, outcome, count(*) OVER ()::int AS n FROM run_jobs WHERE run_id = $1 AND outcome LIKE 'failed%'
+        ORDER BY kind = 'discover' DESC, finished_at LIMIT 20`,
       [runId],
     );
     // A discovery that failed means the run could not see what to fetch: the run failed.
     const discoveryFailed = failures.rows.find((f) => f.kind === 'discover');
     const status: RunStatus = discoveryFailed ? 'failed' : r.questions_failed > 0 || failures.rowCount > 0 ? 'partial' : 'succeeded';
-    await finishRun(tx, runId, status, discoveryFailed?.outcome ?? null);
+    await finishRun(tx, runId, status, discoveryFailed?.outcome ?? (status === 'partial' ? partialReason(failures.rows) : null));
     return { counted: true, runFinished: true, status };
   });
+}
+
+/**
+ * Why a run is partial, in a line: how many jobs failed and the first of them by key (the
+ * ledger keeps every one): `2 job(s) failed: q-8-3 (failed: nl: held back, …); q-8-7 (…)`.
+ */
+function partialReason(failed: readonly { key: string; outcome: string; n: number }[]): string | null {
+  if (failed.length === 0) return null;
+  const shown = failed.slice(0, 3).map((f) => `${f.key} (${f.outcome.length > 140 ? `${f.outcome.slice(0, 137)}...` : f.outcome})`);
+  return `${failed[0]!.n} job(s) failed: ${shown.join('; ')}${failed[0]!.n > shown.length ? '; ...' : ''}`;
 }
 
 /** Counters of an attempt that failed and will be retried (its requests still happened). */
@@ -101,4 +112,10 @@ export async function pendingJobs(db: Db, runId: number): Promise<JobSpec[]> {
     [runId],
   );
   return rows;
+}
+
+/** Has this job of the run finished (done, failed, or cancelled with its run)? An unknown job counts as not finished. */
+export async function isJobFinished(db: Db, runId: number, key: string): Promise<boolean> {
+  const { rows } = await db.query<{ finished: boolean }>('SELECT finished_at IS NOT NULL AS finished FROM run_jobs WHERE run_id = $1 AND key = $2', [runId, key]);
+  return rows[0]?.finished ?? false;
 }

@@ -2,8 +2,9 @@
 import type { Db, Queryable } from './db.ts';
 import type { HealthReason, RunHealth } from './run-health.ts';
 
-export type RunKind = 'crawl' | 'recrawl' | 'reparse';
-export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled';
+export type RunKind = 'crawl' | 'recrawl' | 'reparse' | 'watch';
+/** 'skipped': a scheduled run whose due time found the previous one still going (it never ran). */
+export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled' | 'skipped';
 
 export interface RunCounters {
   jobsTotal: number;
@@ -168,39 +169,56 @@ export interface CrawlRunSpec {
  */
 export async function admitCrawlRun(db: Db, spec: CrawlRunSpec): Promise<CrawlAdmission> {
   return db.transaction(async (tx) => {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('senate-questions:admit-crawl:' || coalesce(current_schema(), ''))::bigint)`);
-    const { rows: [live] } = await tx.query<{ id: number; runner: string | null; host: string | null; pid: number | null }>(
-      `SELECT r.id, r.options->>'runner' AS runner, r.options->>'host' AS host, (r.options->>'pid')::int AS pid
-         FROM crawl_runs r
-        WHERE r.status = 'running' AND r.kind = 'crawl' AND r.legislatures && $1::int[]
-          AND (r.options->>'runner' = 'in-process'
-               OR EXISTS (SELECT 1 FROM run_jobs j WHERE j.run_id = r.id AND j.finished_at IS NULL))
-        ORDER BY r.id
-        LIMIT 1`,
-      [spec.legislatures],
-    );
-    if (live) {
-      const run = (await getRun(tx, live.id))!;
-      const inProcess = live.runner === 'in-process';
-      return { admitted: false, running: { run, runner: inProcess ? 'in-process' : 'bullmq', host: inProcess ? live.host : null, pid: inProcess ? live.pid : null } };
-    }
+    await lockAdmission(tx);
+    const running = await findLiveRun(tx, ['crawl'], spec.legislatures);
+    if (running) return { admitted: false, running };
     const { rows } = await tx.query<{ id: number }>(
       `INSERT INTO crawl_runs (kind, mode, legislatures, options) VALUES ('crawl', $1, $2::int[], $3::jsonb) RETURNING id`,
       [spec.mode, spec.legislatures, JSON.stringify(spec.options)],
     );
     const runId = rows[0]!.id;
-    const jobs = spec.jobs(runId);
-    if (jobs.length > 0) {
-      await tx.query(
-        `WITH j AS (
-           INSERT INTO run_jobs (run_id, key, kind, data)
-           SELECT $1, k, kind, d FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS s(k, kind, d)
-           ON CONFLICT (run_id, key) DO NOTHING RETURNING 1
-         )
-         UPDATE crawl_runs SET jobs_total = (SELECT count(*) FROM j) WHERE id = $1`,
-        [runId, jobs.map((j) => j.key), jobs.map((j) => j.kind), jobs.map((j) => JSON.stringify(j.data))],
-      );
-    }
+    await insertFirstJobs(tx, runId, spec.jobs(runId));
     return { admitted: true, runId };
   });
+}
+
+/** Serialises run admissions of this schema (crawls, scheduled runs) until the transaction ends. */
+export async function lockAdmission(tx: Queryable): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('senate-questions:admit-crawl:' || coalesce(current_schema(), ''))::bigint)`);
+}
+
+/**
+ * The oldest live run of one of `kinds` (of a legislature in `legislatures`, unless null): running,
+ * and for a fleet run also having unfinished jobs in its ledger; an in-process run is live while
+ * its process is (cancelDeadInProcessRuns).
+ */
+export async function findLiveRun(tx: Queryable, kinds: readonly RunKind[], legislatures: readonly number[] | null): Promise<RunningCrawl | null> {
+  const { rows: [live] } = await tx.query<{ id: number; runner: string | null; host: string | null; pid: number | null }>(
+    `SELECT r.id, r.options->>'runner' AS runner, r.options->>'host' AS host, (r.options->>'pid')::int AS pid
+       FROM crawl_runs r
+      WHERE r.status = 'running' AND r.kind = ANY($2::text[]) AND ($1::int[] IS NULL OR r.legislatures && $1::int[])
+        AND (r.options->>'runner' = 'in-process'
+             OR EXISTS (SELECT 1 FROM run_jobs j WHERE j.run_id = r.id AND j.finished_at IS NULL))
+      ORDER BY r.id
+      LIMIT 1`,
+    [legislatures, kinds],
+  );
+  if (!live) return null;
+  const run = (await getRun(tx, live.id))!;
+  const inProcess = live.runner === 'in-process';
+  return { run, runner: inProcess ? 'in-process' : 'bullmq', host: inProcess ? live.host : null, pid: inProcess ? live.pid : null };
+}
+
+/** Writes a new run's first jobs to its ledger and sets its job total. */
+export async function insertFirstJobs(tx: Queryable, runId: number, jobs: readonly { key: string; kind: string; data: unknown }[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await tx.query(
+    `WITH j AS (
+       INSERT INTO run_jobs (run_id, key, kind, data)
+       SELECT $1, k, kind, d FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS s(k, kind, d)
+       ON CONFLICT (run_id, key) DO NOTHING RETURNING 1
+     )
+     UPDATE crawl_runs SET jobs_total = (SELECT count(*) FROM j) WHERE id = $1`,
+    [runId, jobs.map((j) => j.key), jobs.map((j) => j.kind), jobs.map((j) => JSON.stringify(j.data))],
+  );
 }

@@ -5,17 +5,27 @@
  * `<meta charset>` / `<meta http-equiv="content-type">` in the first 2 KB, else
  * Windows-1252. Decoding goes through iconv-lite because Node 20's
  * `TextDecoder('windows-1252')` maps 0x80–0x9F to C1 controls instead of € ‚ … Ž.
+ *
+ * A declaration can lie (a server that says UTF-8 in front of windows-1252 bytes): when the
+ * most trusted charset reads the bytes with replacement characters (U+FFFD) and another
+ * candidate reads them cleanly, the clean one is used and the decode says so (`fallbackFrom`).
  */
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 
-/** Where the charset used came from. */
-export type CharsetSource = 'bom' | 'header' | 'meta' | 'default' | 'string';
+/** Where the charset used came from (`guess`: no declaration, tried because the declared one failed). */
+export type CharsetSource = 'bom' | 'header' | 'meta' | 'default' | 'guess' | 'string';
 
 export interface Decoded {
   text: string;
   /** The charset used, normalised (e.g. `windows-1252`, `utf-8`). */
   charset: string;
   source: CharsetSource;
+  /**
+   * Set only when the most trusted candidate (this one) read the bytes with U+FFFD and the
+   * charset used read them cleanly: a decode fallback, worth reporting.
+   */
+  fallbackFrom?: CharsetCandidate;
 }
 
 /** One charset the body may be in, and what says so. */
@@ -23,6 +33,8 @@ export interface CharsetCandidate {
   charset: string;
   source: Exclude<CharsetSource, 'string'>;
 }
+
+const REPLACEMENT = '\uFFFD';
 
 const FALLBACK = 'windows-1252';
 const SNIFF_BYTES = 2048;
@@ -87,10 +99,29 @@ export function* charsetCandidates(body: Buffer, contentType: string | null | un
 /**
  * Decodes a page body with the most trusted of its candidate charsets. A UTF-8 byte-order
  * mark wins over everything and is dropped. A string body is taken as already decoded.
+ * When the chosen charset reads the bytes with U+FFFD (invalid UTF-8, a byte a single-byte
+ * charset leaves undefined), the other candidates, then UTF-8 and windows-1252, are tried in
+ * turn, and the first that reads them cleanly is used (with `fallbackFrom`). Valid UTF-8 that
+ * holds a real U+FFFD is not "unclean".
  */
 export function decodeBody(body: Buffer | string, contentType?: string | null): Decoded {
   if (typeof body === 'string') return { text: body, charset: 'utf-16', source: 'string' };
-  const chosen = charsetCandidates(body, contentType).next().value!;
-  const bytes = chosen.source === 'bom' ? body.subarray(3) : body;
-  return { text: iconv.decode(bytes, chosen.charset), ...chosen };
+  const candidates = [...charsetCandidates(body, contentType)];
+  const chosen = candidates[0]!;
+  if (chosen.source === 'bom') return { text: iconv.decode(body.subarray(3), chosen.charset), ...chosen };
+  const text = iconv.decode(body, chosen.charset);
+  if (!text.includes(REPLACEMENT) || (chosen.charset === 'utf-8' && isUtf8(body))) return { text, ...chosen };
+  const tried = new Set([chosen.charset]);
+  const guesses: CharsetCandidate[] = [...candidates.slice(1), { charset: 'utf-8', source: 'guess' }, { charset: FALLBACK, source: 'guess' }];
+  for (const c of guesses) {
+    if (tried.has(c.charset)) continue;
+    tried.add(c.charset);
+    if (c.charset === 'utf-8') {
+      if (isUtf8(body)) return { text: iconv.decode(body, 'utf-8'), ...c, fallbackFrom: chosen };
+      continue;
+    }
+    const other = iconv.decode(body, c.charset);
+    if (!other.includes(REPLACEMENT)) return { text: other, ...c, fallbackFrom: chosen };
+  }
+  return { text, ...chosen };
 }

@@ -23,7 +23,9 @@ describe('senate-questions crawl on the embedded default (no DATABASE_URL, no RE
   it('crawls the legislature in-process, shows plain progress lines off a terminal, and ends with the summary', async () => {
     const { code, stdout, stderr } = await runCli(['crawl', '--legislature', '8'], { env });
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^run 1 succeeded: 8 new, 0 changed, 0 unchanged, 0 failed; 17 requests \(0 not modified, [\d.]+ KiB\), 9\/9 jobs in [\d.]+s\n$/);
+    // 18 requests: robots.txt, the listing page and 16 question pages: every request the Senate saw.
+    expect(stdout).toMatch(/^run 1 succeeded: 8 new, 0 changed, 0 unchanged, 0 failed; 18 requests \(0 not modified, [\d.]+ KiB\), 9\/9 jobs in [\d.]+s\n$/);
+    expect(fake.requests()).toHaveLength(18);
     expect(stderr).toMatch(/run 1: \[#{30}\] 9\/9 jobs, 8 new/);
     const shown = await runCli(['show', '8-2'], { env });
     expect(shown.code).toBe(0);

@@ -7,7 +7,7 @@ import { spawnCli, type SpawnedCli } from './run-cli.ts';
 const REGISTER = path.resolve('test/cli/import-log/register.mjs');
 
 /** What `--help` and a usage error must never load: each costs 50–200 ms or more at start. */
-export const HEAVY_PACKAGES = ['bullmq', 'ioredis', 'pg', '@electric-sql/pglite', 'undici', 'playwright-core', 'cheerio', 'zod', 'pino'];
+export const HEAVY_PACKAGES = ['bullmq', 'ioredis', 'pg', '@electric-sql/pglite', 'undici', 'playwright-core', 'cheerio', 'zod', 'pino', 'fastify'];
 
 export interface LoggedRun extends SpawnedCli {
   /** npm packages whose modules were resolved, by name. */

@@ -22,6 +22,9 @@ describe('the CLI from the sources (through tsx)', () => {
     [['webhooks', '--help'], 0],
     [['webhooks', 'retry'], 2],
     [['webhooks', 'show', 'not-an-event'], 2],
+    [['serve', '--help'], 0],
+    [['serve', '--port', 'http'], 2],
+    [['export', '--format', 'xml'], 2],
   ])('answers %j with exit %i and loads none of the heavy packages', async (args, code) => {
     const r = await runLogged(DEV_BIN, args);
     expect(r.code, r.stderr).toBe(code);

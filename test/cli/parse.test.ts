@@ -89,4 +89,42 @@ describe('senate-questions parse', () => {
       server.close();
     }
   });
+
+  describe('when the target is too large or cannot be reached', () => {
+    it('refuses a file larger than MAX_BODY_BYTES, like a response (exit 2), without reading it all', async () => {
+      writeFileSync(path.join(dir, 'big-fr.html'), Buffer.alloc(4096, 0x61));
+      const r = await runCli(['parse', 'big-fr.html'], { cwd: dir, env: { MAX_BODY_BYTES: '2048' } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/big-fr\.html is larger than MAX_BODY_BYTES \(2048 bytes\)/);
+    });
+
+    it('returns from /dev/zero with an error (exit 2)', async () => {
+      const r = await run('/dev/zero', '--lang', 'fr');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/MAX_BODY_BYTES/);
+    });
+
+    it('names the host and the cause when a URL cannot be reached (exit 1)', async () => {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      await new Promise((resolve) => server.close(resolve)); // nothing listens there now
+      const r = await run(`http://127.0.0.1:${port}/www/?LANG=fr`);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`connection refused by 127.0.0.1:${port} (ECONNREFUSED)`);
+    });
+
+    it('refuses a response larger than MAX_BODY_BYTES (exit 1)', async () => {
+      const server: Server = createServer((_req, res) => res.end(Buffer.alloc(8192, 0x61)));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      try {
+        const r = await runCli(['parse', `http://127.0.0.1:${port}/?LANG=fr`], { cwd: dir, env: { MAX_BODY_BYTES: '2048' } });
+        expect(r.code).toBe(1);
+        expect(r.stderr).toMatch(/larger than MAX_BODY_BYTES \(2048 bytes\)/);
+      } finally {
+        server.close();
+      }
+    });
+  });
 });

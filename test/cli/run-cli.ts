@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { main } from '../../src/cli/main.ts';
+import { tracked } from '../helpers/children.ts';
 
 export interface CliResult {
   code: number;
@@ -41,7 +42,7 @@ export function spawnCli(
   opts: { env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[]; cwd?: string } = {},
 ): Promise<SpawnedCli> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), entry, ...args], { env: opts.env ?? process.env, cwd: opts.cwd ?? process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = tracked(spawn(process.execPath, [...(opts.nodeArgs ?? []), entry, ...args], { env: opts.env ?? process.env, cwd: opts.cwd ?? process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] }), 'cli');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

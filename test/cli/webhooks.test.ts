@@ -239,13 +239,14 @@ describe('an in-process crawl with WEBHOOKS', () => {
   it('delivers what is due before it exits', async () => {
     const r = await crawlWith(() => ({ status: 200 }));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('webhooks: 2 delivered, 0 to retry, 0 failed; 0 pending\n');
-    expect(receiver.requests.map((q) => JSON.parse(q.body).type).sort()).toEqual(['answer_arrived', 'question_new']);
+    // The two stored before, and the crawl's question_new of its two questions (change history).
+    expect(r.stderr).toContain('webhooks: 4 delivered, 0 to retry, 0 failed; 0 pending\n');
+    expect(receiver.requests.map((q) => JSON.parse(q.body).type).sort()).toEqual(['answer_arrived', 'question_new', 'question_new', 'question_new']);
   });
 
   it('leaves what the receiver refused pending, and says so', async () => {
     const r = await crawlWith(() => ({ status: 500 }));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('webhooks: 0 delivered, 2 to retry, 0 failed; 2 pending (a worker, or `senate-questions webhooks deliver`, delivers them)\n');
+    expect(r.stderr).toContain('webhooks: 0 delivered, 4 to retry, 0 failed; 4 pending (a worker, or `senate-questions webhooks deliver`, delivers them)\n');
   });
 });

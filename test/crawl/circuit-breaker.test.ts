@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalCircuitBreaker, RedisCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions } from '../../src/crawl/circuit-breaker.ts';
-import { CircuitOpenError } from '../../src/crawl/errors.ts';
+import {
+  LocalCircuitBreaker,
+  RedisCircuitBreaker,
+  describeCircuit,
+  readCircuitInfo,
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+} from '../../src/crawl/circuit-breaker.ts';
+import { CircuitOpenError, SenateUnreachableError } from '../../src/crawl/errors.ts';
 
 let redis: Redis;
 beforeAll(() => {
@@ -19,99 +26,157 @@ const variants: [string, (o: CircuitBreakerOptions) => CircuitBreaker][] = [
   ['RedisCircuitBreaker', (o) => new RedisCircuitBreaker(redis, `test-${randomUUID()}:`, o)],
 ];
 
-async function fail(b: CircuitBreaker, n: number): Promise<number | null> {
+/** Page failures of `urls` (one each), the last opening time seen. */
+async function failPages(b: CircuitBreaker, urls: string[]): Promise<number | null> {
   let opened: number | null = null;
-  for (let i = 0; i < n; i++) opened = (await b.recordFailure('h')).openedUntilMs ?? opened;
+  for (const url of urls) opened = (await b.recordFailure('h', { url, kind: 'page', reason: `HTTP 500 for ${url}` })).openedUntilMs ?? opened;
   return opened;
 }
 
+const confirmed = (b: CircuitBreaker) => b.recordFailure('h', { url: '/robots.txt', kind: 'confirmed', reason: 'network error ECONNREFUSED' });
+
 describe.each(variants)('%s', (_name, make) => {
-  describe('when failures stay under the threshold', () => {
-    it('stays closed and lets requests through at once', async () => {
+  describe('when a few pages keep failing', () => {
+    it('stays closed however often one page fails: only distinct URLs count', async () => {
       const b = make(OPTS);
-      expect(await fail(b, 2)).toBeNull();
+      expect(await failPages(b, ['/a', '/b', '/a', '/b', '/a', '/b', '/a'])).toBeNull();
       expect(await b.status('h')).toBe('closed');
-      const t0 = performance.now();
-      await b.permit('h');
-      expect(performance.now() - t0).toBeLessThan(50);
+      expect(await b.permit('h')).toBe('go');
     });
 
-    it('forgets failures after a success (they must be consecutive)', async () => {
+    it('forgets failing pages after a success', async () => {
       const b = make(OPTS);
-      await fail(b, 2);
+      await failPages(b, ['/a', '/b']);
       await b.recordSuccess('h');
-      expect(await fail(b, 2)).toBeNull();
+      expect(await failPages(b, ['/c', '/d'])).toBeNull();
       expect(await b.status('h')).toBe('closed');
     });
   });
 
-  describe('when the Senate keeps failing', () => {
-    it('opens after the threshold and makes callers wait the cool-down', async () => {
+  describe('when distinct pages fail in a row', () => {
+    it('does not pause: the next caller probes the host at once', async () => {
       const b = make(OPTS);
-      const until = await fail(b, 3);
-      expect(until).not.toBeNull();
-      expect(until! - Date.now()).toBeGreaterThan(200);
-      expect(await b.status('h')).toBe('open');
-      const t0 = performance.now();
+      const opened = await failPages(b, ['/a', '/b', '/c']);
+      expect(opened).not.toBeNull();
+      expect(opened! - Date.now()).toBeLessThanOrEqual(50);
+      expect(await b.permit('h', { maxWaitMs: 1_000 })).toBe('probe');
+      expect(await b.status('h')).toBe('half-open');
+    });
+
+    it('closes when the probe succeeds', async () => {
+      const b = make(OPTS);
+      await failPages(b, ['/a', '/b', '/c']);
       await b.permit('h');
+      await b.recordSuccess('h');
+      expect(await b.info('h')).toEqual({ state: 'closed', untilMs: null, sinceMs: null, reason: null });
+    });
+  });
+
+  describe('when the host itself fails (connection refused)', () => {
+    it('probes at once, without waiting for other pages to fail', async () => {
+      const b = make(OPTS);
+      const { openedUntilMs } = await b.recordFailure('h', { url: '/a', kind: 'host', reason: 'ECONNREFUSED' });
+      expect(openedUntilMs).not.toBeNull();
+      expect(await b.permit('h', { maxWaitMs: 1_000 })).toBe('probe');
+    });
+  });
+
+  describe('when the probe (robots.txt) fails', () => {
+    it('opens for the cool-down, makes callers wait it out, then grants one probe', async () => {
+      const b = make(OPTS);
+      const until = (await confirmed(b)).openedUntilMs;
+      expect(until! - Date.now()).toBeGreaterThan(200);
+      const info = await b.info('h');
+      expect(info).toMatchObject({ state: 'open', reason: 'network error ECONNREFUSED' });
+      expect(info.sinceMs).toBeLessThanOrEqual(Date.now());
+      expect(describeCircuit(info)).toMatch(/^circuit open until \d\d:\d\d:\d\d \(Senate failing since \d\d:\d\d:\d\d: network error ECONNREFUSED\)$/);
+      const t0 = performance.now();
+      expect(await b.permit('h')).toBe('probe');
       expect(performance.now() - t0).toBeGreaterThanOrEqual(250);
       expect(await b.status('h')).toBe('half-open');
     });
 
     it('throws CircuitOpenError when the wait would exceed maxWaitMs', async () => {
       const b = make(OPTS);
-      await fail(b, 3);
+      await confirmed(b);
       const err = await b.permit('h', { maxWaitMs: 50 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CircuitOpenError);
       expect((err as CircuitOpenError).untilMs).toBeGreaterThan(Date.now());
     });
-  });
 
-  describe('when the circuit is half-open', () => {
-    it('lets one probe through and holds the others until it succeeds, then closes', async () => {
+    it('holds the other callers while the probe is out, and lets them go when it succeeds', async () => {
       const b = make(OPTS);
-      await fail(b, 3);
-      await b.permit('h'); // the probe
+      await confirmed(b);
+      expect(await b.permit('h')).toBe('probe');
       let othersThrough = false;
-      const others = Promise.all([b.permit('h'), b.permit('h')]).then(() => (othersThrough = true));
+      const others = Promise.all([b.permit('h'), b.permit('h')]).then((p) => ((othersThrough = true), p));
       await new Promise((r) => setTimeout(r, 150));
       expect(othersThrough).toBe(false);
       await b.recordSuccess('h');
-      await others;
-      expect(await b.status('h')).toBe('closed');
+      expect(await others).toEqual(['go', 'go']);
     });
 
-    it('re-opens with a longer cool-down when the probe fails', async () => {
+    it('does not send the others away for the whole probe lease: they wait for the probe\'s answer', async () => {
+      const b = make({ ...OPTS, probeLeaseMs: 60_000 });
+      await confirmed(b);
+      expect(await b.permit('h')).toBe('probe');
+      const other = b.permit('h', { maxWaitMs: 5_000 });
+      setTimeout(() => void b.recordSuccess('h'), 100);
+      expect(await other).toBe('go');
+    });
+
+    it('ignores page failures while the probe is out: the probe decides', async () => {
       const b = make(OPTS);
-      const first = (await fail(b, 3))! - Date.now();
+      await failPages(b, ['/a', '/b', '/c']);
       await b.permit('h');
-      const second = (await b.recordFailure('h')).openedUntilMs! - Date.now();
+      expect(await failPages(b, ['/d', '/e', '/f'])).toBeNull();
+      expect(await b.status('h')).toBe('half-open');
+    });
+
+    it('re-opens with a longer cool-down when the probe fails again', async () => {
+      const b = make(OPTS);
+      const first = (await confirmed(b)).openedUntilMs! - Date.now();
+      await b.permit('h');
+      const second = (await confirmed(b)).openedUntilMs! - Date.now();
       expect(await b.status('h')).toBe('open');
       expect(second).toBeGreaterThan(first * 1.5);
-      expect(second).toBeLessThanOrEqual(1_000 + 5);
+      expect(second).toBeLessThanOrEqual(1_000 + 50);
     });
   });
 
-  describe('after an outage', () => {
-    it('resumes by itself once the Senate answers again', async () => {
-      const b = make(OPTS);
-      await fail(b, 3);
-      await b.permit('h');
-      await b.recordSuccess('h');
-      expect(await b.status('h')).toBe('closed');
-      expect(await fail(b, 2)).toBeNull(); // the count started again from zero
+  describe('when the Senate stays unreachable longer than giveUpMs', () => {
+    it('tells callers to come back no later than the give-up time, then gives up with SenateUnreachableError', async () => {
+      const b = make({ ...OPTS, cooldownMs: 60_000, maxCooldownMs: 60_000, giveUpMs: 400 });
+      await confirmed(b);
+      const early = await b.permit('h', { maxWaitMs: 0 }).catch((e: unknown) => e);
+      expect(early).toBeInstanceOf(CircuitOpenError);
+      expect((early as CircuitOpenError).untilMs - Date.now()).toBeLessThanOrEqual(450);
+      await new Promise((r) => setTimeout(r, 450));
+      const err = await b.permit('h', { maxWaitMs: 0 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SenateUnreachableError);
+      expect((err as SenateUnreachableError).message).toMatch(/SENATE_BASE_URL.*unreachable.*SENATE_GIVE_UP_MS=400.*ECONNREFUSED/);
+    });
+
+    it('a waiting caller gives up at the give-up time rather than waiting the whole cool-down', async () => {
+      const b = make({ ...OPTS, cooldownMs: 60_000, maxCooldownMs: 60_000, giveUpMs: 300 });
+      await confirmed(b);
+      const t0 = performance.now();
+      await expect(b.permit('h')).rejects.toBeInstanceOf(SenateUnreachableError);
+      expect(performance.now() - t0).toBeLessThan(5_000);
     });
   });
 });
 
 describe('RedisCircuitBreaker', () => {
-  it('shares the circuit between processes using the same prefix', async () => {
+  it('shares the circuit between processes using the same prefix, and `runs` can read it', async () => {
     const prefix = `test-${randomUUID()}:`;
     const a = new RedisCircuitBreaker(redis, prefix, OPTS);
     const b = new RedisCircuitBreaker(redis, prefix, OPTS);
-    await a.recordFailure('h');
-    await b.recordFailure('h');
-    expect((await a.recordFailure('h')).openedUntilMs).not.toBeNull();
+    await a.recordFailure('h', { url: '/a' });
+    await b.recordFailure('h', { url: '/b' });
+    expect((await a.recordFailure('h', { url: '/c' })).openedUntilMs).not.toBeNull();
     expect(await b.status('h')).toBe('open');
+    expect(await readCircuitInfo(redis, prefix, 'h')).toMatchObject({ state: 'open' });
+    expect(await readCircuitInfo(redis, prefix, 'other-host')).toEqual({ state: 'closed', untilMs: null, sinceMs: null, reason: null });
   });
 });

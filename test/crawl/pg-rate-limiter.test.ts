@@ -23,11 +23,13 @@ describe('PgRateLimiter', () => {
   describe('when two processes share a database', () => {
     it('shares one budget between them', async () => {
       const [a, b] = await twoProcesses(10);
+      // Sustained rate and long windows only: a grant is seen late by any amount on a loaded machine.
+      const n = 20;
       const times: number[] = [];
-      await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).acquire({ host: 'h' }).then(() => times.push(performance.now()))));
-      expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(11);
-      expect(maxInWindow(times, 500)).toBeLessThanOrEqual(6);
-      expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(1_800);
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: n }, (_, i) => (i % 2 ? a : b).acquire({ host: 'h' }).then(() => times.push(performance.now()))));
+      expect(Math.max(...times) - t0).toBeGreaterThanOrEqual((n - 1) * 100 - 10);
+      expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(10 + 2);
     });
 
     it('shares a pause (Retry-After) set by either', async () => {
@@ -36,7 +38,7 @@ describe('PgRateLimiter', () => {
       await a.pauseUntil('h', until);
       expect(await b.pausedUntil('h')).toBeGreaterThan(Date.now());
       await b.acquire({ host: 'h' });
-      expect(Date.now()).toBeGreaterThanOrEqual(until - 5);
+      expect(Date.now()).toBeGreaterThanOrEqual(until - 10); // an ordering: granted after the pause ends
     });
   });
 });

@@ -9,9 +9,11 @@ import {
   OffHostRequestError,
   RobotsDisallowedError,
   RobotsUnreachableError,
+  SenateUnreachableError,
+  isRetryable,
 } from '../../src/crawl/errors.ts';
 import { createPoliteFetcher, type PoliteFetcher, type PoliteFetcherOptions } from '../../src/crawl/polite-fetcher.ts';
-import { silentLogger } from '../../src/util/logger.ts';
+import { createLogger, silentLogger } from '../../src/util/logger.ts';
 import { maxInWindow, startTestServer, testConfig, type TestServer } from './test-server.ts';
 
 let redis: Redis;
@@ -127,30 +129,102 @@ describe('polite fetcher', () => {
     });
   });
 
-  describe('when the Senate keeps failing', () => {
-    it('opens the circuit, pauses, probes and resumes by itself', async () => {
+  describe('when the Senate stops answering (robots.txt fails too)', () => {
+    it('opens the circuit, pauses the cool-down, probes with robots.txt and resumes by itself', async () => {
       let healthy = false;
-      server.route('/p', (_req, res) => void (healthy ? res.end('back') : res.writeHead(502).end()));
-      const f = polite({ fetchRetries: 10 }, { circuit: { failureThreshold: 3, cooldownMs: 500, pollMs: 20 } });
-      setTimeout(() => (healthy = true), 300);
+      server.route('/robots.txt', (_req, res) => void (healthy ? res.end('User-agent: *\n') : res.writeHead(502).end()));
+      server.route('/p', (_req, res) => void res.end('back'));
+      const f = polite({ fetchRetries: 10 }, { circuit: { cooldownMs: 500, pollMs: 20 } });
+      await expect(f.fetch({ url: `${server.url}/p` })).rejects.toBeInstanceOf(RobotsUnreachableError);
+      expect(await f.circuit()).toMatchObject({ state: 'open', reason: expect.stringMatching(/HTTP 502/) });
+      setTimeout(() => (healthy = true), 200);
       const res = await f.fetch({ url: `${server.url}/p` });
       expect(res.body.toString()).toBe('back');
-      const hits = server.requestsTo('/p').map((r) => r.at);
-      expect(hits.length).toBe(4); // three failures open it; the probe after the cool-down succeeds
-      expect(hits[3]! - hits[2]!).toBeGreaterThanOrEqual(480);
+      const probes = server.requestsTo('/robots.txt').map((r) => r.at);
+      expect(probes).toHaveLength(2); // the failure, then one probe after the cool-down
+      expect(probes[1]! - probes[0]!).toBeGreaterThanOrEqual(480);
+      expect(server.requestsTo('/p')).toHaveLength(1);
+      expect((await f.circuit()).state).toBe('closed');
     });
 
-    it('throws CircuitOpenError at once when the circuit stays open too long to wait', async () => {
-      server.route('/p', (_req, res) => void res.writeHead(500).end());
+    it('throws CircuitOpenError at once when the circuit stays open too long to wait, without sending the request', async () => {
+      server.route('/robots.txt', (_req, res) => void res.writeHead(500).end());
       const keyPrefix = `test-${randomUUID()}:`;
-      const circuit = { failureThreshold: 2, cooldownMs: 60_000 };
-      const a = polite({ fetchRetries: 5 }, { keyPrefix, circuit, maxCircuitWaitMs: 1_000 });
-      const err = await a.fetch({ url: `${server.url}/p` }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(CircuitOpenError);
-      expect(server.requestsTo('/p')).toHaveLength(2);
-      const b = polite({}, { keyPrefix, circuit, maxCircuitWaitMs: 1_000 });
+      const circuit = { cooldownMs: 60_000 };
+      const a = polite({}, { keyPrefix, circuit, maxCircuitWaitMs: 1_000 });
+      await expect(a.fetch({ url: `${server.url}/p` })).rejects.toBeInstanceOf(RobotsUnreachableError);
+      const b = polite({}, { keyPrefix, circuit, maxCircuitWaitMs: 1_000 }); // another worker of the fleet
       await expect(b.fetch({ url: `${server.url}/q` })).rejects.toBeInstanceOf(CircuitOpenError);
       expect(server.requestsTo('/q')).toHaveLength(0);
+      expect(server.requestsTo('/robots.txt')).toHaveLength(1);
+    });
+
+    it('gives up after SENATE_GIVE_UP_MS with SenateUnreachableError naming SENATE_BASE_URL; until then it tells the job layer to come back by then', async () => {
+      server.route('/robots.txt', (req) => void req.socket.resetAndDestroy());
+      const f = polite({ senateGiveUpMs: 1_000, fetchRetries: 0 }, { circuit: { cooldownMs: 60_000 }, maxCircuitWaitMs: 0 });
+      const first = await f.fetch({ url: `${server.url}/p` }).catch((e: unknown) => e);
+      expect(first).toBeInstanceOf(RobotsUnreachableError);
+      expect((first as RobotsUnreachableError).untilMs - Date.now()).toBeLessThanOrEqual(1_050); // not the cool-down's 60 s
+      await new Promise((r) => setTimeout(r, 1_100));
+      const err = await f.fetch({ url: `${server.url}/p` }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SenateUnreachableError);
+      expect((err as Error).message).toContain(`the Senate at ${server.url} (SENATE_BASE_URL) is unreachable`);
+      expect(isRetryable(err)).toBe(false);
+      expect(server.requestsTo('/p')).toHaveLength(0);
+    });
+  });
+
+  describe('when a few pages always fail and the Senate is otherwise healthy', () => {
+    it('never opens the circuit: their failures count once per URL', async () => {
+      server.route('/bad1', (_req, res) => void res.writeHead(500).end());
+      server.route('/bad2', (_req, res) => void res.writeHead(500).end());
+      server.route('/good', (_req, res) => void res.end('ok'));
+      const f = polite({ fetchRetries: 4 }, { circuit: { failureThreshold: 3, cooldownMs: 60_000 }, maxCircuitWaitMs: 0 });
+      const bad = await Promise.all(['/bad1', '/bad2'].map((p) => f.fetch({ url: `${server.url}${p}` }).catch((e: unknown) => e)));
+      expect(bad.map((e) => (e as HttpStatusError).status)).toEqual([500, 500]);
+      expect((await f.fetch({ url: `${server.url}/good` })).body.toString()).toBe('ok');
+      expect(server.requestsTo('/bad1')).toHaveLength(5);
+      expect((await f.circuit()).state).toBe('closed');
+      expect(server.requestsTo('/robots.txt')).toHaveLength(1); // never probed
+    });
+
+    it('probes with robots.txt when enough distinct pages fail, and goes on without a pause when it answers', async () => {
+      for (const p of ['/b1', '/b2', '/b3']) server.route(p, (_req, res) => void res.writeHead(500).end());
+      server.route('/good', (_req, res) => void res.end('ok'));
+      const f = polite({ fetchRetries: 0 }, { circuit: { failureThreshold: 3, cooldownMs: 60_000 }, maxCircuitWaitMs: 0 });
+      for (const p of ['/b1', '/b2', '/b3']) await f.fetch({ url: `${server.url}${p}` }).catch(() => undefined);
+      expect((await f.circuit()).state).toBe('open'); // suspect: probe due now
+      const t0 = performance.now();
+      expect((await f.fetch({ url: `${server.url}/good` })).body.toString()).toBe('ok');
+      expect(performance.now() - t0).toBeLessThan(2_000);
+      expect(server.requestsTo('/robots.txt')).toHaveLength(2); // the first read, the probe
+      expect((await f.circuit()).state).toBe('closed');
+    });
+  });
+
+  describe('the request count of a job (meter)', () => {
+    it('includes the robots.txt read made for it', async () => {
+      server.route('/p', (_req, res) => void res.end('ok'));
+      const f = polite();
+      const meter = { requests: 0 };
+      await f.fetch({ url: `${server.url}/p`, meter });
+      expect(meter.requests).toBe(2);
+      const again = { requests: 0 };
+      await f.fetch({ url: `${server.url}/p`, meter: again });
+      expect(again.requests).toBe(1); // robots.txt cached
+    });
+  });
+
+  describe('logging', () => {
+    it('logs a 404 as one short debug line without a stack', async () => {
+      const lines: Record<string, unknown>[] = [];
+      const logger = createLogger('debug', { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
+      const f = polite({}, { logger });
+      await f.fetch({ url: `${server.url}/nope` }).catch(() => undefined);
+      const about = lines.filter((l) => JSON.stringify(l).includes('/nope'));
+      expect(about).toHaveLength(1);
+      expect(about[0]).toMatchObject({ level: 20, msg: 'no such page', status: 404 });
+      expect(JSON.stringify(about[0])).not.toMatch(/stack|at .*\.ts:/);
     });
   });
 

@@ -54,17 +54,26 @@ describe('intervalMs', () => {
   });
 });
 
+/**
+ * On a loaded machine the moment a test sees a grant lags the grant by any amount, so these
+ * tests never assert a gap between two grants. They assert what load cannot fake: a lower
+ * bound on the time N grants take from the first call (the sustained rate), orderings (a
+ * grant after a pause's end), and, over windows of a second or more, a count with room for
+ * timer jitter that a limiter letting callers through in a burst would still exceed.
+ */
+/** Slack for the store's clock (Redis TIME, PostgreSQL now()) against this process's, and rounding. */
+const CLOCK_SLACK_MS = 10;
+
 describe.each(variants)('%s', (_name, make) => {
   describe('when many callers acquire at once', () => {
-    it('lets them go at most one interval apart', async () => {
+    it('sustains at most the rate: N grants take at least N-1 intervals, and no second holds a burst', async () => {
       const limiter = make(10); // 100 ms apart
+      const n = 16;
       const times: number[] = [];
-      await Promise.all(Array.from({ length: 8 }, () => limiter.acquire({ host: 'h' }).then(() => times.push(performance.now()))));
-      times.sort((a, b) => a - b);
-      const gaps = times.slice(1).map((t, i) => t - times[i]!);
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(90);
-      expect(times[times.length - 1]! - times[0]!).toBeGreaterThanOrEqual(690);
-      expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(10);
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: n }, () => limiter.acquire({ host: 'h' }).then(() => times.push(performance.now()))));
+      expect(Math.max(...times) - t0).toBeGreaterThanOrEqual((n - 1) * 100 - CLOCK_SLACK_MS);
+      expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(10 + 2);
     });
   });
 
@@ -80,11 +89,11 @@ describe.each(variants)('%s', (_name, make) => {
   });
 
   describe('when the rate is 0', () => {
-    it('does not wait', async () => {
+    it('does not space requests: 20 grants take less than the 1.9 s that even 10 per second would', async () => {
       const limiter = make(0);
       const t0 = performance.now();
       for (let i = 0; i < 20; i++) await limiter.acquire({ host: 'h' });
-      expect(performance.now() - t0).toBeLessThan(200);
+      expect(performance.now() - t0).toBeLessThan(1_900);
     });
   });
 
@@ -93,38 +102,35 @@ describe.each(variants)('%s', (_name, make) => {
       const limiter = make(0);
       const until = Date.now() + 400;
       await limiter.pauseUntil('h', until);
-      expect(await limiter.pausedUntil('h')).toBeGreaterThan(Date.now());
-      const t0 = performance.now();
       await limiter.acquire({ host: 'h' });
-      expect(performance.now() - t0).toBeGreaterThanOrEqual(380);
-      expect(Date.now()).toBeGreaterThanOrEqual(until - 5);
+      expect(Date.now()).toBeGreaterThanOrEqual(until - CLOCK_SLACK_MS);
     });
 
     it('only ever extends a pause', async () => {
       const limiter = make(0);
-      await limiter.pauseUntil('h', Date.now() + 500);
+      const longer = Date.now() + 10_000;
+      await limiter.pauseUntil('h', longer);
       await limiter.pauseUntil('h', Date.now() + 100);
-      const left = (await limiter.pausedUntil('h'))! - Date.now();
-      expect(left).toBeGreaterThan(350);
+      expect(await limiter.pausedUntil('h')).toBeGreaterThanOrEqual(longer - CLOCK_SLACK_MS);
     });
 
     it('catches callers that were already waiting for their slot', async () => {
-      const limiter = make(5); // 200 ms apart
+      const limiter = make(0.5); // 2 s apart
       await limiter.acquire({ host: 'h' });
-      const t0 = performance.now();
-      const waiting = limiter.acquire({ host: 'h' }); // slot in ~200 ms
-      await new Promise((r) => setTimeout(r, 50));
-      await limiter.pauseUntil('h', Date.now() + 600);
+      const waiting = limiter.acquire({ host: 'h' }); // its slot is in about 2 s
+      await new Promise((r) => setTimeout(r, 200)); // it has reserved its slot (on a loaded machine, maybe not: then it waits anyway)
+      const until = Date.now() + 4_000;
+      await limiter.pauseUntil('h', until);
       await waiting;
-      expect(performance.now() - t0).toBeGreaterThanOrEqual(600);
+      expect(Date.now()).toBeGreaterThanOrEqual(until - CLOCK_SLACK_MS);
     });
 
     it('pauses only that host', async () => {
       const limiter = make(0);
-      await limiter.pauseUntil('h', Date.now() + 2_000);
-      const t0 = performance.now();
+      const until = Date.now() + 10_000;
+      await limiter.pauseUntil('h', until);
       await limiter.acquire({ host: 'other' });
-      expect(performance.now() - t0).toBeLessThan(100);
+      expect(Date.now()).toBeLessThan(until);
       expect(await limiter.pausedUntil('other')).toBeNull();
     });
   });
@@ -148,10 +154,12 @@ describe('RedisRateLimiter', () => {
       try {
         const a = new RedisRateLimiter({ redis, ratePerSec: 10, keyPrefix: prefix });
         const b = new RedisRateLimiter({ redis: other, ratePerSec: 10, keyPrefix: prefix });
+        const n = 16;
         const times: number[] = [];
-        await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).acquire({ host: 'h' }).then(() => times.push(performance.now()))));
-        expect(maxInWindow(times, 500)).toBeLessThanOrEqual(6);
-        expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(880);
+        const t0 = performance.now();
+        await Promise.all(Array.from({ length: n }, (_, i) => (i % 2 ? a : b).acquire({ host: 'h' }).then(() => times.push(performance.now()))));
+        expect(Math.max(...times) - t0).toBeGreaterThanOrEqual((n - 1) * 100 - CLOCK_SLACK_MS);
+        expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(10 + 2);
       } finally {
         await other.quit();
       }
@@ -161,10 +169,10 @@ describe('RedisRateLimiter', () => {
       const prefix = `test-${randomUUID()}:`;
       const a = new RedisRateLimiter({ redis, ratePerSec: 0, keyPrefix: prefix });
       const b = new RedisRateLimiter({ redis, ratePerSec: 0, keyPrefix: prefix });
-      await a.pauseUntil('h', Date.now() + 300);
-      const t0 = performance.now();
+      const until = Date.now() + 300;
+      await a.pauseUntil('h', until);
       await b.acquire({ host: 'h' });
-      expect(performance.now() - t0).toBeGreaterThanOrEqual(280);
+      expect(Date.now()).toBeGreaterThanOrEqual(until - CLOCK_SLACK_MS);
     });
   });
 

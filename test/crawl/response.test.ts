@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HttpStatusError, OffHostRedirectError, TooManyRedirectsError } from '../../src/crawl/errors.ts';
-import { finalResponse, flattenHeaders, isRedirect, MAX_REDIRECTS, redirectTarget } from '../../src/crawl/response.ts';
+import { ChallengeError, finalResponse, flattenHeaders, isRedirect, MAX_REDIRECTS, redirectTarget } from '../../src/crawl/response.ts';
 
 const host = 'www.senate.be';
 const from = 'https://www.senate.be/www/?MIval=/Vragen/SchriftelijkeVraag&LEG=5&NR=1&LANG=fr';
@@ -70,5 +70,23 @@ describe('finalResponse', () => {
     expect(thrown).toBeInstanceOf(HttpStatusError);
     expect(thrown).toMatchObject({ status: 503, retryAfterMs: 7000, url: from });
     expect(() => finalResponse({ ...base, status: 404 })).toThrow(HttpStatusError);
+  });
+
+  it('throws a 4xx that is a browser challenge (cf-mitigated, or its page) as a ChallengeError, and a plain 403 as itself', () => {
+    const thrown = (r: Parameters<typeof finalResponse>[0]): unknown => {
+      try {
+        finalResponse(r);
+      } catch (e) {
+        return e;
+      }
+      return null;
+    };
+    expect(thrown({ ...base, status: 403, headers: { 'cf-mitigated': 'challenge' } })).toBeInstanceOf(ChallengeError);
+    const byBody = thrown({ ...base, status: 403, headers: {}, body: Buffer.from('<title>Just a moment...</title>') });
+    expect(byBody).toBeInstanceOf(ChallengeError);
+    expect((byBody as Error).message).toMatch(/^HTTP 403 for .* \(a browser challenge page/);
+    const plain = thrown({ ...base, status: 403, headers: {} });
+    expect(plain).toBeInstanceOf(HttpStatusError);
+    expect(plain).not.toBeInstanceOf(ChallengeError);
   });
 });

@@ -35,6 +35,9 @@ try {
   process.stdout.write(`$ senate-questions crawl --legislature 8   # again: only what can still change\n${await run('crawl', '--legislature', '8')}\n`);
   const shown = JSON.parse(await run('show', '8-3')) as { id: string; status: string; author: { name: string }; texts: { fr?: { subject: string }; nl?: { subject: string } } };
   process.stdout.write(`$ senate-questions show 8-3\n${shown.id} (${shown.status}) by ${shown.author.name}\n  fr: ${shown.texts.fr?.subject}\n  nl: ${shown.texts.nl?.subject}\n`);
+  // The demo's database is kept apart from ./data (the default): these are the commands that read it.
+  const dataDir = path.relative(process.cwd(), env.DATA_DIR!) || '.';
+  process.stdout.write(`\nThe demo's data is in ${dataDir}. To look at it:\n  DATA_DIR=${dataDir} npx senate-questions runs\n  DATA_DIR=${dataDir} npx senate-questions show 8-3\n`);
 } finally {
   await senate.close();
 }

@@ -60,7 +60,8 @@ describe('a crawl on BullMQ with worker processes', () => {
   it('crawl --wait through the CLI queues the run for the workers and prints its summary', async () => {
     await setUp(10, 1, { CRAWL_RATE_PER_SEC: '0', WORKER_CONCURRENCY: '4' });
     const { stdout } = await run('node', [path.resolve('bin/senate-questions.js'), 'crawl', '--legislature', '8', '--wait'], { env: { ...process.env, ...workerEnv } });
-    expect(stdout).toMatch(/^run 1 queued for legislature\(s\) 8; workers: senate-questions worker\nrun 1 succeeded: 10 new, 0 changed, 0 unchanged, 0 failed; 21 requests/);
+    // 22 requests: robots.txt, the listing page, 20 question pages (every request the Senate sees).
+    expect(stdout).toMatch(/^run 1 queued for legislature\(s\) 8; workers: senate-questions worker\nrun 1 succeeded: 10 new, 0 changed, 0 unchanged, 0 failed; 22 requests/);
     // A second run's jobs for the same questions are new jobs, not swallowed by the first run's ids.
     const pending = (await t!.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM questions WHERE status IN ('pending', 'requalified') OR (status = 'answered' AND answer_date >= current_date - 30)`)).rows[0]!.n;
     expect(pending).toBeGreaterThan(0);

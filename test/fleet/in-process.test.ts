@@ -97,11 +97,18 @@ describe('an in-process crawl of the fake Senate', () => {
     });
   });
 
-  it('keeps a question the Senate stops serving, marked as gone, on a full run', async () => {
+  it('keeps a question the Senate stops serving, marking it gone only after GONE_AFTER_MISSES misses over GONE_AFTER_DAYS', async () => {
     const victim = fake.ids()[0]!;
     fake.removeQuestion(victim);
-    const run = await crawl({}, true);
-    expect(run.status).toBe('succeeded');
+    const env = { GONE_AFTER_MISSES: '2', GONE_AFTER_DAYS: '0' };
+    const first = await crawl(env, true);
+    expect(first.status, 'one miss is not gone: the run reports the question').toBe('partial');
+    const { rows } = await t.db.query<{ outcome: string }>(`SELECT outcome FROM run_jobs WHERE run_id = $1 AND key = $2`, [first.id, `q-${victim}`]);
+    expect(rows[0]!.outcome).toMatch(/^failed: fr: HTTP 404.*missed on 1 run/);
+    expect((await getQuestion(t.db, victim))!.goneSince).toBeNull();
+
+    const second = await crawl(env, true);
+    expect(second.status).toBe('succeeded');
     const stored = await getQuestion(t.db, victim);
     expect(stored!.goneSince).toBeInstanceOf(Date);
     expect(stored!.texts.fr!.title).toContain(victim);

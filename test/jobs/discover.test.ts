@@ -73,7 +73,8 @@ describe('discover', () => {
       expect(ids).toEqual(fake!.ids().sort(byNumber));
       expect(listingPages()).toHaveLength(3);
       expect(questionPages()).toHaveLength(0);
-      expect(result).toEqual({ outcome: 'queued 12; listed 12', counters: expect.objectContaining({ requests: 3 }) });
+      // 3 listing pages and robots.txt, read for this job: every request the Senate sees counts.
+      expect(result).toEqual({ outcome: 'queued 12; listed 12', counters: expect.objectContaining({ requests: 4 }) });
     });
   });
 
@@ -91,7 +92,7 @@ describe('discover', () => {
       }
       const open = await refetchCandidates(t!.db, 8, testConfig(fake!).recentAnswerDays);
       expect(ids).toEqual([...open, '8-5', '8-6', '8-7', '8-8', '8-9', '8-10']);
-      expect(result.counters.requests).toBe(9);
+      expect(result.counters.requests).toBe(9 + 1); // and robots.txt
     });
 
     it('probes when the listing answers 404', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LanguageFetchError } from '../../jobs/fetch-question.ts';
+import { HeldBackError, LanguageFetchError, PageRefusedError } from '../../jobs/fetch-question.ts';
+import { ChallengeError } from '../../src/crawl/response.ts';
 import { isRetryableJobError, jobBackoffMs, jobRetryAfterMs, RetryJobError } from '../../jobs/index.ts';
 import { HttpStatusError, NetworkError } from '../../src/crawl/errors.ts';
 
@@ -9,6 +10,11 @@ describe('the job retry policy', () => {
   it('retries a job when a language failed for a transient reason, not when the page is gone for good', () => {
     expect(isRetryableJobError(new LanguageFetchError('8-1', { fr: new HttpStatusError(503, 'u', null) }, counters))).toBe(true);
     expect(isRetryableJobError(new LanguageFetchError('8-1', { fr: new HttpStatusError(403, 'u', null) }, counters))).toBe(false);
+    // A challenge in front of the Senate passes; a page held back or no question page for a known number may be a passing fault.
+    expect(isRetryableJobError(new LanguageFetchError('8-1', { fr: new ChallengeError(403, 'u', null) }, counters))).toBe(true);
+    expect(isRetryableJobError(new LanguageFetchError('8-1', { nl: new HeldBackError(['answer lost']) }, counters))).toBe(true);
+    expect(isRetryableJobError(new LanguageFetchError('8-1', { nl: new PageRefusedError('not a question page', true) }, counters))).toBe(true);
+    expect(isRetryableJobError(new LanguageFetchError('8-1', { nl: new PageRefusedError('HTTP 404 while the fr page is served', false) }, counters))).toBe(false);
     expect(isRetryableJobError(new NetworkError('u', 'ECONNRESET'))).toBe(true);
     expect(isRetryableJobError(new Error('parser bug'))).toBe(false);
   });

@@ -285,3 +285,29 @@ describe('the end of the answer', () => {
     expect(r.ok && r.page.id).toBe('5-3820');
   });
 });
+
+describe('when the page carries damage the parser can undo', () => {
+  const withText = (text: string) => question().map((b) => (b.kind === 'text' && b.text === 'Hierover de volgende vragen:' ? { ...b, text } : b));
+
+  it('removes a raw NUL and a &#0; reference, and counts each as a repair', () => {
+    const clean = parseQuestionPage({ body: bytes(withText('Hierover de volgende vragen:')), lang: 'nl' });
+    const html = renderPage(withText('Hier\u0000over de volgende vragen:'), { markup: 'div', lang: 'nl' }).replace('volgende', 'vol&#0;gende');
+    const r = parseQuestionPage({ body: encodePage(html), lang: 'nl' });
+    if (!r.ok || !clean.ok) throw new Error('both pages should parse');
+    expect(r.page.questionText).toBe(clean.page.questionText);
+    expect(r.page.questionText.includes('\u0000') || r.page.questionText.includes('\uFFFD')).toBe(false);
+    expect(r.page.repairs).toBe(clean.page.repairs + 2);
+    expect(r.warnings).toEqual([expect.stringMatching(/removed 2 control/)]);
+  });
+
+  it('reads a windows-1252 page announced as UTF-8 as windows-1252, and warns of the fallback', () => {
+    const body = bytes(withText('Hierover de volgende vragen: België, réponse'));
+    const declared = parseQuestionPage({ body, contentType: 'text/html; charset=windows-1252', lang: 'nl' });
+    const lying = parseQuestionPage({ body, contentType: 'text/html; charset=utf-8', lang: 'nl' });
+    if (!lying.ok || !declared.ok) throw new Error('both pages should parse');
+    expect(lying.page).toEqual(declared.page);
+    expect(lying.page.questionText).toContain('België, réponse');
+    expect(lying.warnings).toEqual([expect.stringMatching(/decoded as windows-1252: the header's utf-8/)]);
+    expect(declared.warnings).toEqual([]);
+  });
+});

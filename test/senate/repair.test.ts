@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { repairText } from '../../src/senate/repair.ts';
+import { repairText, stripControlCharacters } from '../../src/senate/repair.ts';
 
 describe('repairText', () => {
   it.each([
@@ -23,5 +23,17 @@ describe('repairText', () => {
   });
   it('does not touch an upper-case Ú in a word without lower case', () => {
     expect(repairText('ÚLTIMO')).toEqual({ text: 'ÚLTIMO', count: 0 });
+  });
+});
+
+describe('stripControlCharacters', () => {
+  it.each([
+    ['a\u0000b', 'ab', 1],
+    ['a&#0;b&#x0;c&#000;d', 'abcd', 3],
+    ['a\u0001b\u001fc&#1;&#X1F;', 'abc', 4],
+    ['tab\there\nline\r\nform\ffeed', 'tab\there\nline\r\nform\ffeed', 0],
+    ['&#9;&#10;&#13;&#233;&amp;&#x20AC;', '&#9;&#10;&#13;&#233;&amp;&#x20AC;', 0],
+  ])('turns %j into %j, counting %i', (input, output, count) => {
+    expect(stripControlCharacters(input)).toEqual({ text: output, count });
   });
 });

@@ -3,6 +3,7 @@
  * is refused with the holder's pid and command, a read-only command waits a little for it,
  * and a crawl killed with SIGKILL leaves a stale lock that the next process takes over.
  */
+import { tracked } from '../helpers/children.ts';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ interface Cli {
 
 /** The CLI as a user runs it (the one place to change if the bin changes). */
 function cli(args: string[], env: NodeJS.ProcessEnv): Cli {
-  const child = execFile('node', [CLI, ...args], { env });
+  const child = tracked(execFile('node', [CLI, ...args], { env }), 'cli');
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -80,7 +81,7 @@ describe('the embedded database in a data directory', () => {
 
   describe('when a read-only command finds it in use', () => {
     it('waits for the holder to let go, then runs', async () => {
-      const holder = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/store/lock-holder.ts'), dataDir], { stdio: ['pipe', 'pipe', 'ignore'] });
+      const holder = tracked(spawn(process.execPath, ['--import', 'tsx', path.resolve('test/store/lock-holder.ts'), dataDir], { stdio: ['pipe', 'pipe', 'ignore'] }), 'lock-holder');
       const answer = await new Promise<{ locked: boolean }>((resolve) => createInterface({ input: holder.stdout! }).once('line', (l) => resolve(JSON.parse(l) as { locked: boolean })));
       expect(answer.locked).toBe(true);
       const runs = cli(['runs'], env);

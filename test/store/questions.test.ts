@@ -81,16 +81,29 @@ describe.each([
     expect(await unknownRelationTargets(t.db, 5)).toEqual(['5-11']);
   });
 
-  it('replaces the chronology and the relations when they grow, shrink or empty', async () => {
+  it('replaces the chronology and the relations when they grow or shrink, and keeps them when a page shows none', async () => {
     const id = { id: '5-77', number: 77 };
-    const longer = question({ ...id, events: [...question().events, { date: '2012-01-09', type: 'reminder', label: 'Herinnering' }], relations: [] });
+    const longer = question({ ...id, events: [...question().events, { date: '2012-01-09', type: 'reminder', label: 'Herinnering' }] });
     const shorter = question({ ...id, events: [{ date: '2011-11-28', type: 'sent', label: 'Envoi question' }], relations: answered().relations });
     const empty = question({ ...id, events: [], relations: [] });
-    for (const [q, outcome] of [[question(id), 'new'], [longer, 'changed'], [shorter, 'changed'], [empty, 'changed'], [question(id), 'changed']] as const) {
+    // A list that vanished from the page is not erased (change history: source_field_missing).
+    for (const [q, outcome, expected] of [[question(id), 'new', question(id)], [longer, 'changed', longer], [shorter, 'changed', shorter], [empty, 'unchanged', shorter], [question(id), 'changed', question(id)]] as const) {
       expect(await upsertQuestion(t.db, q, { parserVersion: 'test' })).toBe(outcome);
       const { firstSeenAt, lastFetchedAt, lastChangedAt, goneSince, deadlineEstimated, ...record } = (await getQuestion(t.db, '5-77'))!;
+      expect(record).toEqual(expected);
+    }
+  });
+
+  it('without change history, stores every state as given, empty lists included', async () => {
+    const id = { id: '5-78', number: 78 };
+    const empty = question({ ...id, events: [], relations: [] });
+    for (const [q, outcome] of [[question(id), 'new'], [empty, 'changed'], [question(id), 'changed']] as const) {
+      expect(await upsertQuestion(t.db, q, { parserVersion: 'test', history: false })).toBe(outcome);
+      const { firstSeenAt, lastFetchedAt, lastChangedAt, goneSince, deadlineEstimated, ...record } = (await getQuestion(t.db, '5-78'))!;
       expect(record).toEqual(q);
     }
+    const { rows } = await t.db.query<{ n: number }>("SELECT (SELECT count(*)::int FROM changes WHERE question_id = '5-78') + (SELECT count(*)::int FROM events WHERE question_id = '5-78') + (SELECT count(*)::int FROM question_origins WHERE question_id = '5-78') AS n");
+    expect(rows[0]!.n).toBe(0);
   });
 
   it('lists as refetch candidates only the questions that can still change', async () => {

@@ -105,7 +105,7 @@ describe('the run job ledger', () => {
         [question('8-2'), 'new', { questionsNew: 1 }],
       ]);
       expect(results[2]).toEqual({ counted: true, runFinished: true, status: 'partial' });
-      expect(await run(id)).toMatchObject({ status: 'partial', questionsFailed: 1, error: null });
+      expect(await run(id)).toMatchObject({ status: 'partial', questionsFailed: 1, error: '1 job(s) failed: q-8-1 (failed: fr: HTTP 503)' });
     });
 
     it('ends the run partial when a job failed without a failed question counted', async () => {

@@ -41,8 +41,9 @@ describe.each([
       expect(rows.map((r) => r.indexname)).toEqual([
         'changes_pkey', 'changes_question', 'crawl_runs_pkey', 'crawl_runs_running', 'crawl_runs_schedule_due', 'events_occurred', 'events_pkey',
         'events_question_seq', 'events_seq_key', 'events_type_seq', 'fetch_bodies_pkey', 'fetches_pkey', 'fetches_question',
-        'http_validators_pkey', 'question_events_pkey', 'question_origins_pkey', 'question_relations_pkey', 'question_texts_pkey',
-        'questions_addressee_key', 'questions_legislature_number_key', 'questions_pkey', 'rate_budget_pkey', 'run_jobs_pkey',
+        'http_validators_pkey', 'question_events_pkey', 'question_misses_pkey', 'question_origins_pkey', 'question_relations_pkey', 'question_texts_pkey',
+        'question_texts_search_fr', 'question_texts_search_nl',
+        'questions_addressee_key', 'questions_legislature_number_key', 'questions_pkey', 'questions_sent_order', 'rate_budget_pkey', 'run_jobs_pkey',
         'schema_migrations_pkey', 'webhook_attempts_delivery', 'webhook_attempts_pkey', 'webhook_deliveries_due',
         'webhook_deliveries_event_id_endpoint_key', 'webhook_deliveries_pkey',
       ]);

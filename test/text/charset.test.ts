@@ -97,6 +97,39 @@ describe('decodeBody', () => {
     });
   });
 
+  describe('when the declared charset reads the bytes with replacement characters', () => {
+    it('decodes windows-1252 bytes announced as UTF-8 as windows-1252, and says the header was not used', () => {
+      const d = decodeBody(page('', 'Réponse reçue le 3 août: België'), 'text/html; charset=utf-8');
+      expect(d.text).toContain('Réponse reçue le 3 août: België');
+      expect(d.text).not.toContain('\uFFFD');
+      expect(d).toMatchObject({ charset: 'windows-1252', fallbackFrom: { charset: 'utf-8', source: 'header' } });
+    });
+
+    it('prefers the meta charset over a lying header when the meta reads the bytes cleanly', () => {
+      const d = decodeBody(page('<meta charset="iso-8859-15">', 'coût 5 €'), 'text/html; charset=utf-8');
+      expect(d).toMatchObject({ charset: 'iso-8859-15', source: 'meta', fallbackFrom: { charset: 'utf-8', source: 'header' } });
+    });
+
+    it('decodes UTF-8 bytes announced as a single-byte charset that leaves a byte undefined as UTF-8', () => {
+      // "Ł" is C5 81 in UTF-8; 0x81 is undefined in windows-1252.
+      const d = decodeBody(page('', 'Łódź', 'utf-8'), 'text/html; charset=windows-1252');
+      expect(d).toMatchObject({ charset: 'utf-8', source: 'guess', fallbackFrom: { charset: 'windows-1252', source: 'header' } });
+      expect(d.text).toContain('Łódź');
+    });
+
+    it('keeps valid UTF-8 that holds a real U+FFFD, and reports no fallback', () => {
+      const d = decodeBody(page('', 'a \uFFFD b', 'utf-8'), 'text/html; charset=utf-8');
+      expect(d.text).toContain('a \uFFFD b');
+      expect(d.fallbackFrom).toBeUndefined();
+    });
+
+    it('keeps the declared decode when no candidate reads the bytes cleanly', () => {
+      const d = decodeBody(Buffer.from([0x41, 0xc3, 0x81, 0x8d, 0xff]), 'text/html; charset=utf-8');
+      expect(d).toMatchObject({ charset: 'utf-8', source: 'header' });
+      expect(d.fallbackFrom).toBeUndefined();
+    });
+  });
+
   it('round-trips every Windows-1252 byte through iconv-lite', () => {
     const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i).filter((b) => ![0x81, 0x8d, 0x8f, 0x90, 0x9d].includes(b)));
     expect(iconv.encode(decodeBody(all, null).text, 'windows-1252').equals(all)).toBe(true);

@@ -1,17 +1,21 @@
 /** `senate-questions crawl`: start a run, on the fleet (REDIS_URL) or in this process. */
 import { describeRunning, startCrawlRun, startOrJoinCrawlRun } from '../../../jobs/start-run.ts';
 import { bullEnqueue, createQueues, redisConnection } from '../../../workers/bullmq.ts';
+import { watchFleet } from '../../../workers/fleet-watch.ts';
 import { createInProcessRunner } from '../../../workers/in-process.ts';
+import { RedisUnreachableError, waitForRedis } from '../../../workers/redis.ts';
+import { chromiumProblem } from '../../crawl/chromium-check.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
 import { CRAWL_END_DELIVERY_MS, deliverBeforeExit, reportLine } from '../../notify/from-config.ts';
-import { finishRun } from '../../store/runs.ts';
+import { cancelRun } from '../../store/run-recovery.ts';
 import { UsageError, WorkFailedError } from '../../util/errors.ts';
 import { createLogger } from '../../util/logger.ts';
+import { circuitReader } from '../circuit.ts';
 import { configFor } from '../config.ts';
 import { openStore } from '../context.ts';
 import type { Io } from '../io.ts';
 import { FIRST_WEB_LEGISLATURE } from '../options.ts';
-import { summaryLine, watchRun } from '../progress.ts';
+import { LiveLine, summaryLine, watchRun } from '../progress.ts';
 import { onShutdownSignals } from '../signals.ts';
 
 export interface CrawlOptions {
@@ -30,12 +34,27 @@ export async function crawl(opts: CrawlOptions, io: Io): Promise<void> {
   const legislatures = opts.all
     ? Array.from({ length: config.currentLegislature - FIRST_WEB_LEGISLATURE + 1 }, (_, i) => FIRST_WEB_LEGISLATURE + i)
     : (opts.legislature ?? [config.currentLegislature]);
-  const logger = createLogger(config.logLevel);
+  // In-process, the browser is needed now; on the fleet, each worker checks its own.
+  if (config.fetchMode === 'browser' && !config.redisUrl) {
+    const problem = await chromiumProblem(config.chromiumPath);
+    if (problem) throw new UsageError(problem);
+  }
+  // On a terminal, log lines print above the progress bar, never inside it.
+  const live = io.stderr.isTTY ? new LiveLine(io.stderr) : undefined;
+  const logger = createLogger(config.logLevel, live ? live.logStream() : process.stderr);
   const db = await openStore(config, logger, { refuseIfBusy: true });
   const cleanups: (() => Promise<unknown>)[] = [() => db.close()];
   try {
     let runId: number;
     if (config.redisUrl) {
+      // Fail within REDIS_CONNECT_TIMEOUT_MS, before a run is started, rather than hang with it `running`.
+      await waitForRedis(config.redisUrl, {
+        deadlineMs: config.redisConnectTimeoutMs,
+        deadlineSetting: 'REDIS_CONNECT_TIMEOUT_MS',
+        onWait: (line) => io.stderr.write(`${line}\n`),
+      }).catch((e: unknown) => {
+        throw e instanceof RedisUnreachableError ? new WorkFailedError(e.message) : e;
+      });
       const connection = redisConnection(config.redisUrl);
       const queues = createQueues(connection, { prefix: config.queuePrefix });
       cleanups.unshift(async () => {
@@ -50,6 +69,9 @@ export async function crawl(opts: CrawlOptions, io: Io): Promise<void> {
           : `run ${runId} queued for legislature(s) ${legislatures.join(', ')}; workers: senate-questions worker\n`,
       );
       if (!opts.wait) return;
+      // Heal the run's lost jobs and say when no worker takes them.
+      const fleet = watchFleet({ db, queues, redis: connection, prefix: config.queuePrefix, runId, logger, out: io.stderr });
+      cleanups.unshift(() => fleet.close());
     } else {
       const fetcher = createPoliteFetcher({ config, logger, db });
       cleanups.unshift(() => fetcher.close());
@@ -66,22 +88,31 @@ export async function crawl(opts: CrawlOptions, io: Io): Promise<void> {
         forcing: () => logger.flush(),
       });
       cleanups.push(async () => signals.dispose());
-      const watching = watchRun(db, runId, { out: io.stderr });
+      const watching = watchRun(db, runId, { out: io.stderr, ...(live ? { live } : {}), circuit: () => fetcher.circuit() });
+      watching.catch(() => undefined); // awaited below; must not count as unhandled meanwhile
       await runner.drain();
-      if (signals.received) await finishRun(db, runId, 'cancelled', 'interrupted by a signal');
+      // The jobs cut short count as cancelled with their run, not as failed.
+      if (signals.received) await cancelRun(db, runId, 'interrupted by a signal');
       const run = await watching;
       io.stdout.write(`${summaryLine(run)}\n`);
       // No worker runs after an in-process crawl: deliver its events now, for a few seconds at most.
       const report = signals.received ? null : await deliverBeforeExit(config, db, logger, { deadlineMs: CRAWL_END_DELIVERY_MS });
       if (report) io.stderr.write(`${reportLine(report)}\n`);
-      if (run.status !== 'succeeded') throw new WorkFailedError(`run ${runId} ended ${run.status}`);
+      if (run.status !== 'succeeded') throw new WorkFailedError(endedLine(run));
       return;
     }
-    const run = await watchRun(db, runId, { out: io.stderr });
+    const circuitOf = circuitReader(config);
+    const run = await watchRun(db, runId, { out: io.stderr, ...(live ? { live } : {}), ...(circuitOf ? { circuit: circuitOf.read } : {}) }).finally(() => circuitOf?.close());
     io.stdout.write(`${summaryLine(run)}\n`);
-    if (run.status !== 'succeeded') throw new WorkFailedError(`run ${runId} ended ${run.status}`);
+    if (run.status !== 'succeeded') throw new WorkFailedError(endedLine(run));
   } finally {
     for (const c of cleanups) await c().catch((err: unknown) => logger.warn({ err }, 'cleanup failed'));
     logger.flush();
   }
 }
+
+/** "run 7 ended failed: the Senate at … (SENATE_BASE_URL) is unreachable: …" */
+function endedLine(run: { id: number; status: string; error: string | null }): string {
+  return `run ${run.id} ended ${run.status}${run.error ? `: ${run.error}` : ''}`;
+}
+

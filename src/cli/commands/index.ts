@@ -7,7 +7,9 @@
 import type { Command } from 'commander';
 import type { Lang } from '../../senate/question-record.ts';
 import type { Io } from '../io.ts';
-import { FIRST_WEB_LEGISLATURE, lang, legislature, legislatures, wholeNumber } from '../options.ts';
+import { EVENT_TYPES, type EventType } from '../../store/events.ts';
+import { FIRST_WEB_LEGISLATURE, lang, legislature, legislatures, oneOf, questionId, sinceTime, wholeNumber } from '../options.ts';
+import { exportFormat, port } from '../http-options.ts';
 import { eventIdArg, retryTarget } from '../webhook-options.ts';
 
 export function defineCommands(program: Command, io: Io): void {
@@ -21,18 +23,47 @@ export function defineCommands(program: Command, io: Io): void {
     .action(async (opts: { legislature?: number[]; all?: boolean; full?: boolean; wait?: boolean }) => (await import('./crawl.ts')).crawl(opts, io));
 
   program
+    .command('schedule')
+    .description('Install the nightly crawl and the answer watch as fleet schedules (needs REDIS_URL), show or remove them')
+    .option('--cron <pattern>', 'when the nightly crawl runs, a cron pattern such as "0 3 * * *"')
+    .option('--tz <zone>', 'time zone of the patterns, e.g. Europe/Brussels (default UTC)')
+    .option('-l, --legislature <n>', 'a legislature the nightly crawl covers (repeatable); default: the current one', legislatures)
+    .option('--watch-cron <pattern>', 'when the answer watch runs (default "*/15 * * * *")')
+    .option('--no-watch', 'no answer watch (removes an installed one)')
+    .option('--show', 'print the installed schedules and their last runs')
+    .option('--remove', 'remove the schedules')
+    .action(async (opts: { cron?: string; tz?: string; legislature?: number[]; watch?: boolean; watchCron?: string; show?: boolean; remove?: boolean }) =>
+      (await import('./schedule.ts')).schedule(opts, io),
+    );
+
+  program
+    .command('recrawl')
+    .description('Fetch these questions now, ahead of any queued crawl work; --wait prints what changed')
+    .argument('<id...>', 'question ids, e.g. 8-123')
+    .option('--wait', 'follow the run and print what changed (always on without REDIS_URL)')
+    .action(async (ids: string[], opts: { wait?: boolean }) => (await import('./recrawl.ts')).recrawl(ids, opts, io));
+
+  program
     .command('worker')
     .description('Run a worker process of the fleet (needs REDIS_URL); SIGTERM/SIGINT stop it gracefully, a second signal forces')
     .option('-c, --concurrency <n>', 'jobs at once (default WORKER_CONCURRENCY)', wholeNumber('--concurrency'))
     .option('--metrics-port <n>', 'serve /metrics (Prometheus) and /healthz on this port', wholeNumber('--metrics-port'))
     .action(async (opts: { concurrency?: number; metricsPort?: number }) => (await import('./worker.ts')).worker(opts, io));
 
-  program
-    .command('runs')
+  const runs = program.command('runs').description('The most recent runs with their counts and outcome (the default); cancel a stuck run');
+  // The default subcommand, so that `runs -n 5 --json` keeps working beside `runs cancel <id>`.
+  runs
+    .command('list', { isDefault: true })
     .description('List the most recent runs with their counts and outcome')
     .option('-n, --limit <n>', 'how many (default 10)', wholeNumber('--limit'))
     .option('--json', 'print the runs as JSON')
     .action(async (opts: { limit?: number; json?: boolean }) => (await import('./runs.ts')).runs(opts, io));
+  runs
+    .command('cancel')
+    .description('End a running run as cancelled (its unfinished jobs are counted cancelled; workers skip them)')
+    .argument('<id>', 'the run (its id, as `runs` lists)', wholeNumber('the run id'))
+    .option('--reason <text>', 'why, recorded as the run\'s error (default: cancelled by hand)')
+    .action(async (id: number, opts: { reason?: string }) => (await import('./runs.ts')).runsCancel(id, opts, io));
 
   program
     .command('reparse')
@@ -91,6 +122,71 @@ export function defineCommands(program: Command, io: Io): void {
     .action(async (opts: { loop?: boolean; timeoutMs?: number; json?: boolean }) =>
       (await import('./webhooks.ts')).webhooksDeliver({ ...opts, ...(opts.timeoutMs ? { deadlineMs: opts.timeoutMs } : {}) }, io),
     );
+
+  for (const which of ['pending', 'overdue'] as const) {
+    program
+      .command(which)
+      .description(
+        which === 'pending'
+          ? 'Unanswered questions: days waiting, deadline (~ estimated), days overdue'
+          : 'Unanswered questions past their deadline (~ a deadline we estimated: the page prints none)',
+      )
+      .option('-l, --legislature <n>', 'only this legislature', legislature)
+      .option('--addressee <text>', 'an addressee: a minister\'s title or portfolio in French or Dutch (Justice, Justitie), a key (minister:justice), or part of the printed title')
+      .option('--author <text>', "part of the author's name")
+      .option('--json', 'print the questions as JSON')
+      .option('--csv', 'print the questions as CSV')
+      .action(async (opts: { legislature?: number; addressee?: string; author?: string; json?: boolean; csv?: boolean }) => (await import('./pending.ts'))[which](opts, io));
+  }
+
+  program
+    .command('answered')
+    .description('Answers first seen since a time, with the date printed on the page and when we first saw them')
+    .requiredOption('--since <when>', 'a date (2026-11-30, Brussels midnight), a date and time, or a duration back from now (24h, 7d)', sinceTime('--since'))
+    .option('--json', 'print the answers as JSON')
+    .option('--csv', 'print the answers as CSV')
+    .action(async (opts: { since: Date; json?: boolean; csv?: boolean }) => (await import('./answered.ts')).answered(opts, io));
+
+  program
+    .command('history')
+    .description("A question's changes, oldest first, with a word-level diff of changed texts")
+    .argument('<id>', 'question id, e.g. 8-123', questionId)
+    .option('--json', 'print the changes as JSON')
+    .option('--csv', 'print the changes as CSV (old and new values as JSON)')
+    .action(async (id: string, opts: { json?: boolean; csv?: boolean }) => (await import('./history.ts')).history(id, opts, io));
+
+  program
+    .command('events')
+    .description('The event stream in the order stored; --follow keeps printing new events until SIGINT/SIGTERM')
+    .option('--type <type>', `only these types (repeatable or comma-separated): ${EVENT_TYPES.join(', ')}`, oneOf<EventType>('--type', EVENT_TYPES))
+    .option('--since <when>', 'only events since a date, a date and time, or a duration back from now (24h, 7d)', sinceTime('--since'))
+    .option('-f, --follow', 'keep printing new events (without --since: only new ones)')
+    .option('--json', 'print the events as JSON (with --follow: one object a line)')
+    .option('--csv', 'print the events as CSV')
+    .action(async (opts: { type?: EventType[]; since?: Date; follow?: boolean; json?: boolean; csv?: boolean }) => (await import('./events.ts')).events(opts, io));
+
+  program
+    .command('lateness')
+    .description('Per addressee: asked, answered, median days to answer, share answered by the deadline, oldest unanswered')
+    .option('-l, --legislature <n>', 'only this legislature', legislature)
+    .option('--json', 'print the addressees as JSON')
+    .option('--csv', 'print the addressees as CSV')
+    .action(async (opts: { legislature?: number; json?: boolean; csv?: boolean }) => (await import('./lateness.ts')).lateness(opts, io));
+
+  program
+    .command('serve')
+    .description('Serve the HTTP API, Atom feeds and exports (OpenAPI at /openapi.json, reference at /docs) until SIGTERM/SIGINT')
+    .option('--port <n>', 'port to listen on (default 8080; 0: any free port)', port)
+    .option('--host <address>', 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)')
+    .action(async (opts: { port?: number; host?: string }) => (await import('./serve.ts')).serve(opts, io));
+
+  program
+    .command('export')
+    .description('Write every question (both languages, one row or line per question) as CSV or JSON Lines, streamed')
+    .requiredOption('--format <format>', 'csv or jsonl', exportFormat)
+    .option('--since <date|time>', 'only questions first seen or changed since then (2024-05-01, 2024-05-01T08:00:00Z, or 7d)', sinceTime('--since'))
+    .option('-o, --output <file>', 'write to this file (default: stdout)')
+    .action(async (opts: { format: 'csv' | 'jsonl'; since?: Date; output?: string }) => (await import('./export.ts')).exportCommand(opts, io));
 
   program
     .command('healthcheck')

@@ -22,6 +22,7 @@ export async function reparseCommand(opts: { legislature?: number; dryRun?: bool
       for (const ch of c.changes) out.push(`  ${ch.lang ?? '--'} ${ch.field}: ${show(ch.old)} -> ${show(ch.new)}`);
     }
     for (const r of report.refused) out.push(`${r.id} ${r.lang}: refused by parser ${PARSER_VERSION}: ${r.reason}`);
+    for (const h of report.heldBack) out.push(`${h.id} ${h.lang}: held back, worse than the stored text: ${h.reasons.join('; ')}`);
     const verb = opts.dryRun ? 'would change' : 'changed';
     out.push(`${report.questions} questions reparsed with parser ${PARSER_VERSION}: ${report.changed.length} ${verb}, ${report.unchanged} unchanged, ${report.refused.length} pages refused`);
     io.stdout.write(`${out.join('\n')}\n`);

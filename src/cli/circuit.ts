@@ -1,0 +1,34 @@
+/** The Senate's circuit breaker as the CLI shows it (the progress line of `crawl --wait`, `runs`). */
+import { Redis } from 'ioredis';
+import type { Config } from '../../config/index.ts';
+import { describeCircuit, readCircuitInfo, type CircuitInfo } from '../crawl/circuit-breaker.ts';
+
+/** The fleet's circuit for the Senate, read from Redis (its own connection, which gives up quickly). */
+export function circuitReader(config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'senateBaseUrl'>): { read: () => Promise<CircuitInfo>; close: () => Promise<void> } | null {
+  if (!config.redisUrl) return null;
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true, connectTimeout: 2_000 });
+  redis.on('error', () => undefined); // a Redis outage shows as no circuit; the run's own line says the rest
+  const host = new URL(config.senateBaseUrl).hostname.toLowerCase();
+  return {
+    read: () => readCircuitInfo(redis, `${config.queuePrefix}:crawl:`, host),
+    close: async () => void redis.disconnect(),
+  };
+}
+
+/**
+ * "circuit open until 03:12:04 (Senate failing since …)" for the fleet (REDIS_URL), or null when
+ * it is closed or cannot be read: `runs` shows it under the running runs.
+ */
+export async function fleetCircuitLine(config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'senateBaseUrl'>): Promise<string | null> {
+  const reader = circuitReader(config);
+  if (!reader) return null;
+  try {
+    const timeout = new Promise<null>((resolve) => setTimeout(resolve, 3_000, null).unref());
+    const info = await Promise.race([reader.read(), timeout]);
+    return info ? describeCircuit(info) : null;
+  } catch {
+    return null;
+  } finally {
+    await reader.close();
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The monitoring queries on what a real crawl of the fake Senate stored: they agree with the
+ * pages served, and every addressee title the fake Senate prints (its titles come from the
+ * real pages) gets a key the dictionary knows, FR and NL together.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addresseeKey } from '../../src/senate/addressee.ts';
+import { brusselsDate, latenessByAddressee, overdueQuestions, pendingQuestions } from '../../src/store/monitoring.ts';
+import { startFakeSenate, type FakeSenate } from '../fake-senate/server.ts';
+import { ADDRESSEES } from '../fake-senate/vocabulary.ts';
+import { crawlInProcess } from '../helpers/crawl-env.ts';
+import { pgTestDb, type TestDb } from '../helpers/db.ts';
+
+describe('the monitoring queries after a crawl of the fake Senate', () => {
+  let fake: FakeSenate;
+  let t: TestDb;
+  const now = new Date('2026-11-15T12:00:00Z');
+
+  beforeAll(async () => {
+    fake = await startFakeSenate({ questions: { legislature: 8, seed: 21, n: 120 } });
+    t = await pgTestDb();
+    const run = await crawlInProcess(fake, t.db);
+    expect(run.status).toBe('succeeded');
+  });
+  afterAll(async () => {
+    await t?.drop();
+    await fake?.close();
+  });
+
+  const truth = () => fake.ids().map((id) => fake.groundTruth(id)!);
+
+  it('lists as pending exactly the questions the pages show unanswered, and as overdue those past their printed deadline', async () => {
+    const pages = truth();
+    const expectedPending = pages.filter((p) => p.fr.status === 'pending').map((p) => p.fr.id);
+    expect(expectedPending.length).toBeGreaterThan(0);
+    const pending = await pendingQuestions(t.db, {}, { now });
+    expect(new Set(pending.map((p) => p.id))).toEqual(new Set(expectedPending));
+    const today = brusselsDate(now);
+    const expectedOverdue = pages.filter((p) => p.fr.status === 'pending' && p.fr.answerDeadline !== null && p.fr.answerDeadline < today).map((p) => p.fr.id);
+    expect(new Set((await overdueQuestions(t.db, {}, { now })).map((p) => p.id))).toEqual(new Set(expectedOverdue));
+  });
+
+  it('gives every addressee a known key, the same for its FR and NL titles, and counts every question once', async () => {
+    for (const [fr, nl] of ADDRESSEES) expect(addresseeKey({ fr }), fr).toBe(addresseeKey({ nl }));
+    const rows = await latenessByAddressee(t.db, {}, { now });
+    expect(rows.reduce((n, r) => n + r.asked, 0)).toBe(truth().length);
+    const expectedKeys = new Set(truth().map((p) => addresseeKey({ fr: p.fr.addressee, nl: p.nl.addressee })));
+    expect(new Set(rows.map((r) => r.addresseeKey))).toEqual(expectedKeys);
+    expect(rows.every((r) => r.addresseeKey !== null && /^(minister|secretary-of-state|prime-minister)/.test(r.addresseeKey))).toBe(true);
+    // Fewer keys than printed titles: variants and languages were merged.
+    expect(rows.length).toBeLessThan(rows.reduce((n, r) => n + r.variants, 0));
+    for (const r of rows) {
+      expect(r.answered + r.pending).toBeLessThanOrEqual(r.asked);
+      if (r.shareByDeadline !== null) expect(r.shareByDeadline).toBeGreaterThanOrEqual(0);
+    }
+  });
+});
