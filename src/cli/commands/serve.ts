@@ -4,9 +4,11 @@
  * (one process at a time); with DATABASE_URL any number of servers, workers and crawls share it.
  * A recrawl asked through the API is queued for the fleet with REDIS_URL, else run in this process.
  */
+import type { Queue } from 'bullmq';
 import { bullEnqueue, createQueues, redisConnection } from '../../../workers/bullmq.ts';
 import { createInProcessRunner } from '../../../workers/in-process.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
+import { operationsPlugins } from '../../http/operations.ts';
 import { recrawlVia } from '../../http/recrawl.ts';
 import { buildServer } from '../../http/server.ts';
 import { createLogger } from '../../util/logger.ts';
@@ -36,10 +38,12 @@ export async function serve(opts: ServeOptions, io: Io): Promise<void> {
   try {
     let recrawl;
     let redis;
+    let fleetQueues: Queue[] = [];
     if (config.redisUrl) {
       const connection = redisConnection(config.redisUrl);
       redis = connection;
       const queues = createQueues(connection, { prefix: config.queuePrefix });
+      fleetQueues = Object.values(queues);
       cleanups.unshift(['queues', async () => {
         await Promise.all(Object.values(queues).map((q) => q.close()));
         await connection.quit();
@@ -51,7 +55,9 @@ export async function serve(opts: ServeOptions, io: Io): Promise<void> {
       cleanups.unshift(['runner', () => runner.close()], ['fetcher', () => fetcher.close()]);
       recrawl = recrawlVia(db, (runId, jobs) => runner.enqueue(runId, jobs));
     }
-    const app = await buildServer({ db, config, logger, recrawl, redis });
+    // The dashboard at the root, /metrics, /healthz, /readyz, and the queue board with the fleet's queues.
+    const plugins = operationsPlugins({ queues: fleetQueues, redis: redis ?? null });
+    const app = await buildServer({ db, config, logger, recrawl, redis, plugins });
     cleanups.unshift(['http', () => app.close()]);
     const address = await app.listen({ port: opts.port ?? DEFAULT_PORT, host: opts.host ?? DEFAULT_HOST });
     io.stderr.write(`listening on ${address} (API reference: ${address}/docs)\n`);
