@@ -17,7 +17,7 @@ export function barChart(bars: readonly Bar[], o: { title: string; unit: string 
   const width = labelW + barW + 80;
   const height = Math.max(1, bars.length) * rowH + 8;
   const max = Math.max(1, ...bars.map((b) => b.value));
-  const short = (s: string) => (s.length > 30 ? `${s.slice(0, 29)}…` : s);
+  const short = (s: string) => (s.length > 26 ? `${s.slice(0, 25)}…` : s);
   return html`<svg viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">
 <title id="chart-title">${o.title}</title>
 ${bars.map((b, i) => {
