@@ -23,7 +23,7 @@ export function barChart(bars: readonly Bar[], o: { title: string; unit: string 
 ${bars.map((b, i) => {
     const y = i * rowH + 4;
     const w = Math.round((b.value / max) * barW);
-    return html`<g><text x="${labelW - 8}" y="${y + 16}" text-anchor="end" font-size="12" fill="#1b1f24">${short(b.label)}</text><rect x="${labelW}" y="${y + 3}" width="${w}" height="${rowH - 8}" fill="#a4161a"></rect><text x="${labelW + w + 6}" y="${y + 16}" font-size="12" fill="#1b1f24">${b.value} ${o.unit}</text></g>`;
+    return html`<g><title>${b.label}: ${b.value} ${o.unit}</title><text x="${labelW - 8}" y="${y + 16}" text-anchor="end" font-size="12" fill="#1b1f24">${short(b.label)}</text><rect x="${labelW}" y="${y + 3}" width="${w}" height="${rowH - 8}" fill="#a4161a"></rect><text x="${labelW + w + 6}" y="${y + 16}" font-size="12" fill="#1b1f24">${b.value} ${o.unit}</text></g>`;
   })}
 </svg>`;
 }
