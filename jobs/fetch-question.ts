@@ -16,7 +16,8 @@ import { LANGS, type Lang, type NotAQuestionReason, type QuestionPage } from '..
 import { questionUrl } from '../src/senate/urls.ts';
 import { getFetch, getValidatorsBatch, loadBody, saveValidatorsBatch, setFetchOutcome, validatorsFrom, type Validators } from '../src/store/archive.ts';
 import { isGone, markSeen, recordMiss } from '../src/store/misses.ts';
-import { getQuestionIfStored, markFetched, markGone, upsertQuestion, type StoredQuestion } from '../src/store/questions.ts';
+import { recordGone } from '../src/store/history.ts';
+import { getQuestionIfStored, markFetched, upsertQuestion, type StoredQuestion } from '../src/store/questions.ts';
 import { coerceError } from '../src/util/errors.ts';
 import { emptyCounters, fetchPage, received, type Counters, type FetchedPage } from './fetch-page.ts';
 import { followRelations } from './follow-relations.ts';
@@ -95,7 +96,7 @@ export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): P
   const base = { requests: counters.requests, bytes: counters.bytes, notModified: counters.notModified };
 
   if (LANGS.every((l) => outcomes[l].kind === 'unchanged')) {
-    if (await markFetched(ctx.db, data.id)) return { outcome: 'unchanged', counters: { ...base, questionsUnchanged: 1 } };
+    if (await markFetched(ctx.db, data.id, { runId: data.runId, endpoints: ctx.config.webhooks })) return { outcome: 'unchanged', counters: { ...base, questionsUnchanged: 1 } };
     // Not stored although the Senate says unchanged (a worker died after archiving): store it from the archive.
   }
 
@@ -207,7 +208,7 @@ async function missed(
     const rule = { goneAfterMisses: ctx.config.goneAfterMisses, goneAfterDays: ctx.config.goneAfterDays };
     if (stored && (stored.goneSince !== null || isGone(miss, rule))) {
       if (stored.goneSince === null) {
-        await markGone(ctx.db, data.id);
+        await recordGone(ctx.db, data.id, { runId: data.runId, endpoints: ctx.config.webhooks });
         ctx.logger.warn({ questionId: data.id, misses: miss.misses, since: miss.firstMissAt }, 'question marked gone');
       }
       return { outcome: 'gone', counters: base };

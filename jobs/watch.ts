@@ -8,6 +8,7 @@ import type { Config } from '../config/index.ts';
 import type { Db } from '../src/store/db.ts';
 import { admitScheduledRun, type ScheduledAdmission } from '../src/store/scheduled-runs.ts';
 import { watchCandidates, watchRequestsSince, type WatchReason } from '../src/store/watch.ts';
+import { requeueUnfinished } from './scheduled-run.ts';
 import { jobKey, type JobRequest } from './types.ts';
 
 /** Pages one question costs: FR and NL. */
@@ -71,5 +72,6 @@ export async function startWatchRun(
     jobs: (runId) => jobsOf(runId).map((j) => ({ key: jobKey(j), kind: j.kind, data: j.data })),
   });
   if (admission.outcome === 'started' && admission.jobs > 0) await enqueue(admission.runId, jobsOf(admission.runId));
+  else if (admission.outcome === 'duplicate') await requeueUnfinished(db, enqueue, admission.runId);
   return { ...admission, reasons };
 }

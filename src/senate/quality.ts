@@ -62,8 +62,8 @@ function shortened(field: string, now: string, before: string, sameFrame: boolea
 
 /**
  * Judges one language's new page against the stored record. Held back when it has more
- * replacement characters than the stored text, when it lost a field the stored text has
- * (subject, addressee, keywords, question text, answer, author), or when its question or
+ * replacement characters than the stored text, when it lost its question text or answer, or
+ * two or more of its small fields (subject, addressee, keywords, author) at once, or when its question or
  * answer text is a cut-short copy of the stored one (or much shorter on an unchanged frame).
  * Nothing stored, or nothing stored in that language: stored.
  */
@@ -77,15 +77,21 @@ export function judgePage(page: QuestionPage, stored: BilingualQuestion | null, 
   // The very bytes the stored text was read from: what the parser now reads from them is its call.
   if (opts.sameSource) return { store: reasons.length === 0, reasons };
 
-  const lost = (field: string, had: boolean, has: boolean) => {
-    if (had && !has) reasons.push(`${field} lost`);
+  // A text lost (question, answer) is what a page cut short looks like: held back. One small
+  // field gone alone (subject, addressee, keywords, author) is the Senate's page as it is now:
+  // stored, the stored value kept and a source_field_missing change recorded (store/history.ts).
+  // Two or more lost at once: damage again.
+  const small: string[] = [];
+  const lost = (field: string, had: boolean, has: boolean, big: boolean) => {
+    if (had && !has) (big ? reasons : small).push(`${field} lost`);
   };
-  lost('subject', present(before.subject), present(page.subject));
-  lost('addressee', present(before.addressee), present(page.addressee));
-  lost('keywords', before.keywords.length > 0, page.keywords.length > 0);
-  lost('question text', present(before.questionText), present(page.questionText));
-  lost('answer', before.answer !== null && present(before.answer.text), page.answer !== null && present(page.answer.text));
-  lost('author', present(stored.author.name), present(page.author.name));
+  lost('subject', present(before.subject), present(page.subject), false);
+  lost('addressee', present(before.addressee), present(page.addressee), false);
+  lost('keywords', before.keywords.length > 0, page.keywords.length > 0, false);
+  lost('question text', present(before.questionText), present(page.questionText), true);
+  lost('answer', before.answer !== null && present(before.answer.text), page.answer !== null && present(page.answer.text), true);
+  lost('author', present(stored.author.name), present(page.author.name), false);
+  if (small.length > 1 || (small.length > 0 && reasons.length > 0)) reasons.push(...small);
 
   const sameFrame = page.title === before.title && page.subject === before.subject && page.addressee === before.addressee;
   const q = present(page.questionText) ? shortened('question text', page.questionText, before.questionText, sameFrame) : null;

@@ -19,7 +19,11 @@ export const DEFAULT_DEADLINE_ESTIMATE_DAYS = 30;
 /** What the lists are narrowed to. Text filters are case-insensitive substrings. */
 export interface QuestionFilter {
   legislature?: number | undefined;
-  /** An addressee key (`minister:justice`), a title or portfolio word in French or Dutch, or a piece of the printed title. */
+  /**
+   * An addressee key (`minister:justice`), or a title or portfolio word in French or Dutch that
+   * the dictionary knows (`Justitie`: matched by key); anything else is a piece of the key or
+   * of a printed title.
+   */
   addressee?: string | undefined;
   /** A piece of the author's name. */
   author?: string | undefined;
@@ -83,9 +87,16 @@ function filterConditions(f: QuestionFilter & { party?: string | undefined }, p:
   const where: string[] = [];
   if (f.legislature !== undefined) where.push(`q.legislature = ${p.add(f.legislature)}::int`);
   if (f.addressee) {
-    where.push(`(q.addressee_key = ANY(${p.add(addresseeQueryKeys(f.addressee))}::text[])
-              OR q.addressee_key ILIKE ${p.add(containsPattern(f.addressee))}
-              OR q.id IN (SELECT a.question_id FROM question_texts a WHERE a.addressee ILIKE ${p.add(containsPattern(f.addressee))}))`);
+    // A title or portfolio the dictionary knows is matched by key only (the printed titles are
+    // wide rows: reading them all costs ~1 s at 100,000 questions); anything else, by the key's
+    // text or a piece of a printed title.
+    const keys = addresseeQueryKeys(f.addressee);
+    where.push(
+      keys.length > 0
+        ? `q.addressee_key = ANY(${p.add(keys)}::text[])`
+        : `(q.addressee_key ILIKE ${p.add(containsPattern(f.addressee))}
+            OR q.id IN (SELECT a.question_id FROM question_texts a WHERE a.addressee ILIKE ${p.add(containsPattern(f.addressee))}))`,
+    );
   }
   if (f.author) where.push(`q.author_name ILIKE ${p.add(containsPattern(f.author))}`);
   if (f.party) where.push(`lower(q.author_party) = lower(${p.add(f.party)}::text)`);
@@ -100,8 +111,16 @@ function deadlineLateral(p: Params, days: number): string {
                    ((q.answer_deadline IS NULL AND q.sent_date IS NOT NULL) OR q.deadline_estimated) AS estimated) d`;
 }
 
-const TEXTS_JOIN = `LEFT JOIN question_texts fr ON fr.question_id = q.id AND fr.lang = 'fr'
-       LEFT JOIN question_texts nl ON nl.question_id = q.id AND nl.lang = 'nl'`;
+/**
+ * The FR and NL rows of `question_texts` of the question `q`, as `fr` and `nl`, with `columns`:
+ * one index probe per question picked. (A plain join lets the planner read the whole table,
+ * wide with the texts, into a hash: 0.5 s at 100,000 questions; LIMIT 1 keeps the probes.)
+ */
+function textsLateral(columns: readonly string[]): string {
+  const one = (lang: Lang) =>
+    `LEFT JOIN LATERAL (SELECT ${columns.map((c) => `t.${c}`).join(', ')} FROM question_texts t WHERE t.question_id = q.id AND t.lang = '${lang}' LIMIT 1) ${lang} ON true`;
+  return `${one('fr')}\n       ${one('nl')}`;
+}
 
 interface PendingRow {
   id: string;
@@ -145,7 +164,7 @@ async function waiting(db: Queryable, filter: QuestionFilter, opts: DeadlineOpti
             (${today} - q.sent_date) AS days_waiting, (${today} - q.deadline) AS days_overdue,
             (SELECT count(*)::int FROM question_events e WHERE e.question_id = q.id AND e.type = 'reminder') AS reminders
        FROM picked q
-       ${TEXTS_JOIN}
+       ${textsLateral(['addressee', 'subject'])}
       ORDER BY ${order}`,
     p.values,
   );
@@ -245,13 +264,14 @@ export async function answersSince(db: Queryable, since: Date, opts: { limit?: n
         WHERE e.type = 'answer_arrived' AND e.occurred_at >= ${s}
           AND NOT EXISTS (SELECT 1 FROM events x WHERE x.question_id = e.question_id AND x.type = 'answer_arrived' AND x.seq < e.seq)
        UNION ALL
-       SELECT f.question_id, f.lang, f.seen_at, 'change', NULL
-         FROM (SELECT DISTINCT ON (c.question_id) c.question_id, c.lang, c.observed_at AS seen_at
-                 FROM changes c
-                WHERE c.field = 'answer' AND c.kind = 'changed' AND ${NO_ANSWER('c.old_value')} AND NOT ${NO_ANSWER('c.new_value')}
-                ORDER BY c.question_id, c.observed_at, c.id) f
-        WHERE f.seen_at >= ${s}
-          AND NOT EXISTS (SELECT 1 FROM events x WHERE x.question_id = f.question_id AND x.type = 'answer_arrived')
+       SELECT c.question_id, c.lang, c.observed_at, 'change', NULL
+         FROM changes c
+        WHERE c.field = 'answer' AND c.kind = 'changed' AND ${NO_ANSWER('c.old_value')} AND NOT ${NO_ANSWER('c.new_value')}
+          AND c.observed_at >= ${s}
+          AND NOT EXISTS (SELECT 1 FROM events x WHERE x.question_id = c.question_id AND x.type = 'answer_arrived')
+          -- the question's first answer (changes are stored in the order they were observed)
+          AND NOT EXISTS (SELECT 1 FROM changes o WHERE o.question_id = c.question_id AND o.id < c.id AND o.field = 'answer'
+                             AND o.kind = 'changed' AND ${NO_ANSWER('o.old_value')} AND NOT ${NO_ANSWER('o.new_value')})
        UNION ALL
        SELECT q.id, NULL, q.first_seen_at, 'first_seen', NULL
          FROM questions q
@@ -265,8 +285,8 @@ export async function answersSince(db: Queryable, since: Date, opts: { limit?: n
             fr.addressee AS addressee_fr, nl.addressee AS addressee_nl, fr.subject AS subject_fr, nl.subject AS subject_nl
        FROM arrived a
        JOIN questions q ON q.id = a.question_id
-       LEFT JOIN question_texts t ON t.question_id = a.question_id AND t.lang = a.lang
-       ${TEXTS_JOIN}
+       ${textsLateral(['addressee', 'subject', 'answer_date'])}
+       LEFT JOIN LATERAL (SELECT CASE a.lang WHEN 'fr' THEN fr.answer_date WHEN 'nl' THEN nl.answer_date END AS answer_date) t ON true
       ORDER BY a.seen_at, q.legislature, q.number
       ${limit}`,
     p.values,
@@ -293,10 +313,8 @@ export async function answersSince(db: Queryable, since: Date, opts: { limit?: n
 export interface AddresseeLateness {
   /** null: questions whose pages name no addressee. */
   addresseeKey: string | null;
-  /** The most frequent title as printed, per language (the raw strings). */
+  /** The title as printed on the key's most recent question, per language (the raw strings; addresseeTitles() gives them all). */
   names: Bilingual<string | null>;
-  /** How many different printed titles (both languages) the key stands for. */
-  variants: number;
   asked: number;
   answered: number;
   pending: number;
@@ -325,7 +343,6 @@ interface LatenessRow {
   oldest_days: number | null;
   name_fr: string | null;
   name_nl: string | null;
-  variants: number;
 }
 
 /**
@@ -339,32 +356,36 @@ export async function latenessByAddressee(db: Queryable, filter: { legislature?:
   const lateral = deadlineLateral(p, opts.deadlineEstimateDays ?? DEFAULT_DEADLINE_ESTIMATE_DAYS);
   const where = ['q.gone_since IS NULL', ...filterConditions(filter, p)];
   const answered = "(q.status = 'answered' OR q.answer_date IS NOT NULL)";
+  // One pass over the questions (no texts: reading them all costs more than the whole aggregate);
+  // the titles are those of each key's most recent question, read by index afterwards.
   const { rows } = await db.query<LatenessRow>(
-    `SELECT nullif(q.addressee_key, '') AS key,
-            count(*)::int AS asked,
-            count(*) FILTER (WHERE ${answered})::int AS answered,
-            count(*) FILTER (WHERE q.status = 'pending')::int AS pending,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY q.answer_date - q.sent_date) FILTER (WHERE ${answered} AND q.answer_date IS NOT NULL AND q.sent_date IS NOT NULL) AS median_days,
-            count(*) FILTER (WHERE d.deadline IS NOT NULL AND (q.answer_date IS NOT NULL OR d.deadline < ${today}))::int AS due,
-            count(*) FILTER (WHERE d.deadline IS NOT NULL AND q.answer_date IS NOT NULL AND q.answer_date <= d.deadline)::int AS on_time,
-            (array_agg(q.id ORDER BY q.sent_date, q.legislature, q.number) FILTER (WHERE q.status = 'pending'))[1] AS oldest_id,
-            min(q.sent_date) FILTER (WHERE q.status = 'pending') AS oldest_sent,
-            (${today} - min(q.sent_date) FILTER (WHERE q.status = 'pending')) AS oldest_days,
-            mode() WITHIN GROUP (ORDER BY fr.addressee) AS name_fr,
-            mode() WITHIN GROUP (ORDER BY nl.addressee) AS name_nl,
-            (count(DISTINCT fr.addressee) + count(DISTINCT nl.addressee))::int AS variants
-       FROM questions q
-       ${TEXTS_JOIN}
-       ${lateral}
-      WHERE ${where.join(' AND ')}
-      GROUP BY 1
-      ORDER BY asked DESC, key`,
+    `WITH agg AS (
+       SELECT nullif(q.addressee_key, '') AS key,
+              count(*)::int AS asked,
+              count(*) FILTER (WHERE ${answered})::int AS answered,
+              count(*) FILTER (WHERE q.status = 'pending')::int AS pending,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY q.answer_date - q.sent_date) FILTER (WHERE ${answered} AND q.answer_date IS NOT NULL AND q.sent_date IS NOT NULL) AS median_days,
+              count(*) FILTER (WHERE d.deadline IS NOT NULL AND (q.answer_date IS NOT NULL OR d.deadline < ${today}))::int AS due,
+              count(*) FILTER (WHERE d.deadline IS NOT NULL AND q.answer_date IS NOT NULL AND q.answer_date <= d.deadline)::int AS on_time,
+              (array_agg(q.id ORDER BY q.sent_date, q.legislature, q.number) FILTER (WHERE q.status = 'pending'))[1] AS oldest_id,
+              min(q.sent_date) FILTER (WHERE q.status = 'pending') AS oldest_sent,
+              (${today} - min(q.sent_date) FILTER (WHERE q.status = 'pending')) AS oldest_days,
+              (array_agg(q.id ORDER BY q.sent_date DESC NULLS LAST, q.legislature DESC, q.number DESC))[1] AS latest_id
+         FROM questions q
+         ${lateral}
+        WHERE ${where.join(' AND ')}
+        GROUP BY 1
+     )
+     SELECT a.*, fr.addressee AS name_fr, nl.addressee AS name_nl
+       FROM agg a
+       LEFT JOIN LATERAL (SELECT a.latest_id AS id) q ON true
+       ${textsLateral(['addressee'])}
+      ORDER BY a.asked DESC, a.key`,
     p.values,
   );
   return rows.map((r) => ({
     addresseeKey: r.key,
     names: { fr: r.name_fr, nl: r.name_nl },
-    variants: r.variants,
     asked: r.asked,
     answered: r.answered,
     pending: r.pending,
@@ -374,6 +395,34 @@ export async function latenessByAddressee(db: Queryable, filter: { legislature?:
     shareByDeadline: r.due > 0 ? r.on_time / r.due : null,
     oldestUnanswered: r.oldest_id ? { id: r.oldest_id, sentDate: r.oldest_sent, daysWaiting: r.oldest_days } : null,
   }));
+}
+
+/** One printed title of an addressee key, and how many questions carry it. */
+export interface AddresseeTitle {
+  addresseeKey: string | null;
+  lang: Lang;
+  title: string;
+  questions: number;
+}
+
+/**
+ * The raw titles behind the addressee keys (every spelling and variant, per language), most
+ * used first: what a key stands for. Reads every title: a full scan, for on-demand use.
+ */
+export async function addresseeTitles(db: Queryable, filter: { legislature?: number | undefined; addresseeKey?: string | undefined } = {}): Promise<AddresseeTitle[]> {
+  await updateAddresseeKeys(db);
+  const p = new Params();
+  const where = ['q.gone_since IS NULL', 't.addressee IS NOT NULL', ...filterConditions({ legislature: filter.legislature }, p)];
+  if (filter.addresseeKey !== undefined) where.push(`q.addressee_key = ${p.add(filter.addresseeKey)}::text`);
+  const { rows } = await db.query<{ key: string | null; lang: Lang; title: string; questions: number }>(
+    `SELECT nullif(q.addressee_key, '') AS key, t.lang, t.addressee AS title, count(*)::int AS questions
+       FROM question_texts t JOIN questions q ON q.id = t.question_id
+      WHERE ${where.join(' AND ')}
+      GROUP BY 1, 2, 3
+      ORDER BY 1, 2, 4 DESC, 3`,
+    p.values,
+  );
+  return rows.map((r) => ({ addresseeKey: r.key, lang: r.lang, title: r.title, questions: r.questions }));
 }
 
 /** One stored change of a question's field (migration 0001 `changes`, 0007 cause and kind). */
@@ -390,9 +439,14 @@ export interface QuestionChange {
   parserVersion: string;
   /** `senate`: the page changed; `parser`: a newer parser read the same page differently. */
   cause: 'senate' | 'parser';
-  /** `source_field_missing`: the page stopped showing the field; the stored value was kept. */
-  kind: 'changed' | 'source_field_missing';
+  /**
+   * `source_field_missing`: the page stopped showing the field; the stored value was kept.
+   * `reformatted` (migration 0011): stored, but different only in whitespace (a reparse).
+   */
+  kind: ChangeKind;
 }
+
+export type ChangeKind = 'changed' | 'reformatted' | 'source_field_missing';
 
 interface ChangeRow {
   id: number;
@@ -405,7 +459,7 @@ interface ChangeRow {
   run_id: number | null;
   parser_version: string;
   cause: 'senate' | 'parser';
-  kind: 'changed' | 'source_field_missing';
+  kind: ChangeKind;
 }
 
 /** A question's changes, oldest first; null when the question is not stored. */
@@ -541,7 +595,7 @@ export async function answerFeed(
        FROM picked e
        JOIN questions q ON q.id = e.question_id
        LEFT JOIN question_texts t ON t.question_id = q.id AND t.lang = e.lang
-       ${TEXTS_JOIN}
+       ${textsLateral(['addressee', 'title', 'subject'])}
       ORDER BY e.seq DESC`,
     p.values,
   );
@@ -569,10 +623,10 @@ const KEY_BATCH = 5000;
 /**
  * Sets `questions.addressee_key` from the stored titles (src/senate/addressee.ts). With `ids`:
  * those questions, whatever their key (call it with the upserted ids, in the upsert's
- * transaction, when a title may have changed). Without: every question that has no key yet,
- * by batches; the monitoring queries call it first, so keys are filled lazily. A question
- * whose pages name no addressee gets '' (read back as null), so it is not looked at again.
- * Returns how many rows were updated.
+ * transaction, when a title may have changed). Without: every question that has a title but no
+ * key yet, by batches; the monitoring queries call it first, so keys are filled lazily (an
+ * index probe when there is nothing to fill). A question whose pages name no addressee keeps a
+ * null key. Returns how many rows were updated.
  */
 export async function updateAddresseeKeys(db: Queryable, ids?: readonly string[]): Promise<number> {
   let updated = 0;
@@ -583,7 +637,11 @@ export async function updateAddresseeKeys(db: Queryable, ids?: readonly string[]
               (SELECT t.addressee FROM question_texts t WHERE t.question_id = q.id AND t.lang = 'fr') AS fr,
               (SELECT t.addressee FROM question_texts t WHERE t.question_id = q.id AND t.lang = 'nl') AS nl
          FROM questions q
-        WHERE ${ids ? 'q.id = ANY($1::text[])' : 'q.addressee_key IS NULL'}
+        WHERE ${
+          ids
+            ? 'q.id = ANY($1::text[])'
+            : 'q.addressee_key IS NULL AND EXISTS (SELECT 1 FROM question_texts t WHERE t.question_id = q.id AND t.addressee IS NOT NULL)'
+        }
         LIMIT ${ids ? 'ALL' : KEY_BATCH}`,
       ids ? [ids] : [],
     );
@@ -592,10 +650,11 @@ export async function updateAddresseeKeys(db: Queryable, ids?: readonly string[]
       `UPDATE questions q SET addressee_key = k.key
          FROM unnest($1::text[], $2::text[]) AS k(id, key)
         WHERE q.id = k.id AND q.addressee_key IS DISTINCT FROM k.key`,
-      [rows.map((r) => r.id), rows.map((r) => addresseeKey({ fr: r.fr, nl: r.nl }) ?? '')],
+      [rows.map((r) => r.id), rows.map((r) => addresseeKey({ fr: r.fr, nl: r.nl }))],
     );
     updated += rowCount;
-    if (ids || rows.length < KEY_BATCH) return updated;
+    // A batch that sets nothing holds only titles without a key (blank ones): stop there.
+    if (ids || rows.length < KEY_BATCH || rowCount === 0) return updated;
   }
 }
 
@@ -611,7 +670,7 @@ export interface NewChange {
   runId?: number | null | undefined;
   parserVersion: string;
   cause?: 'senate' | 'parser' | undefined;
-  kind?: 'changed' | 'source_field_missing' | undefined;
+  kind?: ChangeKind | undefined;
 }
 
 /** Appends change rows as given, in one statement; returns their ids in order. */

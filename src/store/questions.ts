@@ -369,14 +369,24 @@ export async function getQuestionIfStored(db: Queryable, id: string): Promise<St
  * Records that a question was fetched and found unchanged (both pages answered 304) without
  * rewriting it. Returns false when the question is not stored.
  */
-export async function markFetched(db: Queryable, id: string): Promise<boolean> {
-  // Served (304): the question is not missing, and not gone if it was.
-  const { rowCount } = await db.query(
-    `WITH seen AS (DELETE FROM question_misses WHERE question_id = $1)
-     UPDATE questions SET last_fetched_at = now(), gone_since = NULL WHERE id = $1`,
-    [id],
-  );
-  return rowCount > 0;
+export async function markFetched(
+  db: Db,
+  id: string,
+  ctx: { runId?: number | null; endpoints?: readonly WebhookEndpoint[] | undefined; now?: Date } = {},
+): Promise<boolean> {
+  // Served (304): the question is not missing, and back (with its event) if it was gone.
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ gone_since: Date | null }>('SELECT gone_since FROM questions WHERE id = $1 FOR UPDATE', [id]);
+    if (rows.length === 0) return false;
+    await tx.query(
+      `WITH seen AS (DELETE FROM question_misses WHERE question_id = $1)
+       UPDATE questions SET last_fetched_at = now(), gone_since = NULL WHERE id = $1`,
+      [id],
+    );
+    const goneSince = rows[0]!.gone_since;
+    if (goneSince) await writeQuestionBack(tx, id, goneSince, { now: ctx.now ?? new Date(), runId: ctx.runId ?? null, endpoints: ctx.endpoints });
+    return true;
+  });
 }
 
 /** The fetch each stored language of a question was parsed from (null: not recorded). */
@@ -391,14 +401,6 @@ export async function idsNotStored(db: Queryable, ids: readonly string[]): Promi
   const { rows } = await db.query<{ id: string }>('SELECT id FROM questions WHERE id = ANY($1::text[])', [ids]);
   const known = new Set(rows.map((r) => r.id));
   return ids.filter((id) => !known.has(id));
-}
-
-/**
- * Marks a question the Senate no longer serves; nothing stored is deleted. Called only once
- * its misses say so (src/store/misses.ts), never on one bad response.
- */
-export async function markGone(db: Queryable, id: string, now = new Date()): Promise<void> {
-  await db.query('UPDATE questions SET gone_since = COALESCE(gone_since, $2) WHERE id = $1', [id, now]);
 }
 
 export async function highestKnownNumber(db: Queryable, legislature: number): Promise<number> {

@@ -39,8 +39,8 @@ export interface WatchSelection {
  * - answered in one language only (the translation follows within days);
  * - pending with a reminder sent, or a deadline within `deadlineDays` ahead or `pastDays` past;
  * - pending with a deadline further past;
- * - pending in a closed legislature and not fetched for `closedEveryDays`.
- * First the ones never fetched, then by how long ago they were checked, weighed by how
+ * - pending in a closed legislature and not fetched for `closedEveryDays`;
+ * unless a run still going (the nightly crawl) has it queued. First the ones never fetched, then by how long ago they were checked, weighed by how
  * expected their answer is (WATCH_WEIGHTS): a budget smaller than the list goes round all of
  * it, the most expected more often, and none is starved. The age is counted from `now`, or from
  * the newest fetch when that is later (a benchmark's simulated clock runs behind the real one).
@@ -54,6 +54,9 @@ export async function watchCandidates(db: Queryable, s: WatchSelection): Promise
               EXISTS (SELECT 1 FROM question_events e WHERE e.question_id = q.id AND e.type = 'reminder') AS reminded
          FROM questions q
         WHERE q.gone_since IS NULL AND q.status IN ('pending', 'answered')
+          -- already queued by a run still going (the nightly crawl): it is fetched anyway
+          AND q.id NOT IN (SELECT substr(j.key, 3) FROM run_jobs j JOIN crawl_runs r ON r.id = j.run_id
+                            WHERE r.status = 'running' AND j.finished_at IS NULL AND j.key LIKE 'q-%')
      ), c AS (
        SELECT id, last_fetched_at,
               CASE

@@ -145,9 +145,9 @@ describe('the monitoring commands', () => {
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^addressee\s+key\s+asked\s+answered\s+pending\s+median days\s+by deadline\s+oldest unanswered\s+title \(fr\)$/);
-    expect(lines[2]).toMatch(/^Minister of Justice\s+minister:justice\s+4\s+2\s+2\s+45\s+33%\s+8-1 \(\d+d\)\s+au ministre de la Justice$/);
+    expect(lines[2]).toMatch(/^Minister of Justice\s+minister:justice\s+4\s+2\s+2\s+45\s+33%\s+8-1 \(\d+d\)\s+à la ministre de la Justice$/);
     const csv = (await cli('lateness', '--csv')).stdout.split('\r\n');
-    expect(csv[1]).toMatch(/^minister:justice,Minister of Justice,au ministre de la Justice,aan de minister van Justitie,3,4,2,2,45,3,1,0\.333\d*,8-1,2026-09-01,\d+$/);
+    expect(csv[1]).toMatch(/^minister:justice,Minister of Justice,à la ministre de la Justice,aan de minister van Justitie,4,2,2,45,3,1,0\.333\d*,8-1,2026-09-01,\d+$/);
     expect(JSON.parse((await cli('lateness', '--json', '-l', '7')).stdout)).toEqual([]);
   });
 

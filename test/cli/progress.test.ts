@@ -6,8 +6,7 @@ import { createLogger } from '../../src/util/logger.ts';
 function run(over: Partial<CrawlRun> = {}): CrawlRun {
   return {
     id: 1, kind: 'crawl', mode: 'incremental', legislatures: [8], status: 'running', startedAt: new Date(), finishedAt: null, error: null, durationMs: null,
-    jobsTotal: 100, jobsDone: 10, requests: 20, notModified: 0, bytes: 0, questionsNew: 10, questionsChanged: 0, questionsUnchanged: 0, questionsFailed: 0,
-    health: null, healthReasons: [],
+    jobsTotal: 100, jobsDone: 10, requests: 20, notModified: 0, bytes: 0, questionsNew: 10, questionsChanged: 0, questionsUnchanged: 0, questionsFailed: 0, health: null, healthReasons: [],
     ...over,
   };
 }

@@ -60,11 +60,12 @@ describe('senate-questions recrawl', () => {
       const r = await runCli(['recrawl', id], { env });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^${id}: changed`));
-      expect(r.stdout).toMatch(/run \d+ succeeded: 0 new, 1 changed, 0 unchanged, 0 failed; 2 requests/);
+      // Two pages (and robots.txt, where the run counts it).
+      expect(r.stdout).toMatch(/run \d+ succeeded: 0 new, 1 changed, 0 unchanged, 0 failed; [23] requests/);
       const again = await runCli(['recrawl', id, '--wait'], { env });
       expect(again.code).toBe(0);
       expect(again.stdout).toMatch(new RegExp(`^${id}: unchanged\n`));
-      expect(again.stdout).toMatch(/0 changed, 1 unchanged, 0 failed; 2 requests/);
+      expect(again.stdout).toMatch(/0 changed, 1 unchanged, 0 failed; [23] requests/);
       const { rows } = await t!.db.query<{ kind: string; requests: number }>(`SELECT kind, requests FROM crawl_runs ORDER BY id`);
       expect(rows.map((x) => x.kind)).toEqual(['crawl', 'recrawl', 'recrawl']);
       const stored = await t!.db.query<{ status: string }>('SELECT status FROM questions WHERE id = $1', [id]);
@@ -79,8 +80,8 @@ describe('senate-questions recrawl', () => {
   });
 
   describe('on the fleet (REDIS_URL)', () => {
-    it('goes ahead of a crawl backlog and --wait prints what happened', async () => {
-      const { id, env } = await crawled(60);
+    it('goes ahead of a crawl backlog, fetches a question that crawl has just fetched, and --wait prints what happened', async () => {
+      const { env } = await crawled(60);
       const prefix = `test-${Math.random().toString(36).slice(2)}`;
       const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
       cleanups.push(async () => {
@@ -100,6 +101,16 @@ describe('senate-questions recrawl', () => {
       await waitForRun(t!.db, crawlId, 30_000, async (run) => {
         if (run.jobsTotal > 30) throw new Error('stop waiting');
       }).catch(() => {});
+      // A question this crawl has just fetched: its recrawl is a new job all the same.
+      let id = '';
+      await waitForRun(t!.db, crawlId, 30_000, async () => {
+        const { rows } = await t!.db.query<{ key: string }>(`SELECT key FROM run_jobs WHERE run_id = $1 AND key LIKE 'q-%' AND finished_at IS NOT NULL LIMIT 1`, [crawlId]);
+        if (rows[0]) {
+          id = rows[0].key.slice(2);
+          throw new Error('found');
+        }
+      }).catch(() => {});
+      expect(id).not.toBe('');
       fake!.correctSubject(id, 'fr', 'Sujet corrigé');
       const r = await runCli(['recrawl', id, '--wait'], { env: { ...env, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix } });
       expect(r.code).toBe(0);
@@ -109,6 +120,7 @@ describe('senate-questions recrawl', () => {
       const recrawlRun = (await getRun(t!.db, recrawlId))!;
       const crawlRun = (await getRun(t!.db, crawlId))!;
       expect(recrawlRun).toMatchObject({ kind: 'recrawl', status: 'succeeded', questionsChanged: 1 });
+      expect(recrawlRun.requests).toBeGreaterThanOrEqual(2);
       // The crawl's backlog was still going when the recrawl had finished.
       expect(crawlRun.finishedAt === null || crawlRun.finishedAt > recrawlRun.finishedAt!).toBe(true);
     }, 90_000);

@@ -57,10 +57,15 @@ describe('judgePage', () => {
       expect(v.reasons).toEqual([expect.stringMatching(/replacement character/)]);
     });
 
-    it('a page that lost its answer, subject or keywords', () => {
+    it('a page that lost its answer, or its subject and its keywords at once', () => {
       expect(judgePage({ ...nl, answer: null }, stored).reasons).toEqual(['answer lost']);
-      expect(judgePage({ ...nl, subject: null }, stored).reasons).toContain('subject lost');
-      if (nl.keywords.length > 0) expect(judgePage({ ...nl, keywords: [] }, stored).reasons).toContain('keywords lost');
+      expect(judgePage({ ...nl, subject: null, addressee: null }, stored).reasons).toEqual(['subject lost', 'addressee lost']);
+      if (nl.keywords.length > 0) expect(judgePage({ ...nl, subject: null, keywords: [] }, stored).reasons).toContain('keywords lost');
+    });
+
+    it('but not a page that lost one small field alone: stored, the change history keeps the value (source_field_missing)', () => {
+      expect(judgePage({ ...nl, subject: null }, stored)).toEqual({ store: true, reasons: [] });
+      if (nl.keywords.length > 0) expect(judgePage({ ...nl, keywords: [] }, stored)).toEqual({ store: true, reasons: [] });
     });
 
     it('a page whose answer is a cut-short copy of the stored one, however little is missing', () => {

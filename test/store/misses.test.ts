@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getMiss, idsBackingOff, isGone, markSeen, missBackoffDays, recordMiss } from '../../src/store/misses.ts';
-import { getQuestion, markFetched, markGone, refetchCandidates, unknownRelationTargets, upsertQuestion } from '../../src/store/questions.ts';
+import { recordGone } from '../../src/store/history.ts';
+import { getQuestion, markFetched, refetchCandidates, unknownRelationTargets, upsertQuestion } from '../../src/store/questions.ts';
 import { pgliteTestDb, pgTestDb, type TestDb } from '../helpers/db.ts';
 import { answered, question } from '../helpers/questions.ts';
 
@@ -44,7 +45,7 @@ describe.each([
   it('forgets the misses of a question seen again, and brings a gone question back', async () => {
     await upsertQuestion(t.db, question(), { parserVersion: 'test' });
     await recordMiss(t.db, '5-3820', 'x', 10, at(0));
-    await markGone(t.db, '5-3820', at(0));
+    await recordGone(t.db, '5-3820', { now: at(0) });
     expect(await markSeen(t.db, '5-3820')).toBe(true);
     expect(await getMiss(t.db, '5-3820')).toBeNull();
     expect((await getQuestion(t.db, '5-3820'))!.goneSince).toBeNull();
@@ -53,17 +54,21 @@ describe.each([
 
   it('forgets them too when both pages answer 304', async () => {
     await recordMiss(t.db, '5-3820', 'x', 11, at(0));
-    await markGone(t.db, '5-3820', at(0));
+    await recordGone(t.db, '5-3820', { now: at(0) });
     expect(await markFetched(t.db, '5-3820')).toBe(true);
     expect(await getMiss(t.db, '5-3820')).toBeNull();
     expect((await getQuestion(t.db, '5-3820'))!.goneSince).toBeNull();
+    // Gone, then back on a 304: both events, once each.
+    const { rows } = await t.db.query<{ type: string }>(
+      `SELECT type FROM events WHERE question_id = '5-3820' AND type IN ('question_gone', 'question_back') AND occurred_at >= $1 ORDER BY seq DESC LIMIT 2`, [at(0)]);
+    expect(rows.map((r) => r.type)).toEqual(['question_back', 'question_gone']);
   });
 
   it('asks again for a gone question, whatever its status, only when its retry is due', async () => {
     // 5-3820 is closed: never a refetch candidate while it is served.
     expect(await refetchCandidates(t.db, 5, 30, at(0))).toEqual([]);
     await recordMiss(t.db, '5-3820', 'x', 12, at(0));
-    await markGone(t.db, '5-3820', at(0));
+    await recordGone(t.db, '5-3820', { now: at(0) });
     expect(await refetchCandidates(t.db, 5, 30, at(0))).toEqual([]);
     expect(await refetchCandidates(t.db, 5, 30, at(1))).toEqual(['5-3820']);
     await markSeen(t.db, '5-3820');

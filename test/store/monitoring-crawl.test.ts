@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addresseeKey } from '../../src/senate/addressee.ts';
-import { brusselsDate, latenessByAddressee, overdueQuestions, pendingQuestions } from '../../src/store/monitoring.ts';
+import { addresseeTitles, brusselsDate, latenessByAddressee, overdueQuestions, pendingQuestions, updateAddresseeKeys } from '../../src/store/monitoring.ts';
+import { upsertQuestion } from '../../src/store/questions.ts';
+import { question } from '../helpers/questions.ts';
 import { startFakeSenate, type FakeSenate } from '../fake-senate/server.ts';
 import { ADDRESSEES } from '../fake-senate/vocabulary.ts';
 import { crawlInProcess } from '../helpers/crawl-env.ts';
@@ -48,10 +50,23 @@ describe('the monitoring queries after a crawl of the fake Senate', () => {
     expect(new Set(rows.map((r) => r.addresseeKey))).toEqual(expectedKeys);
     expect(rows.every((r) => r.addresseeKey !== null && /^(minister|secretary-of-state|prime-minister)/.test(r.addresseeKey))).toBe(true);
     // Fewer keys than printed titles: variants and languages were merged.
-    expect(rows.length).toBeLessThan(rows.reduce((n, r) => n + r.variants, 0));
+    const titles = await addresseeTitles(t.db);
+    expect(rows.length).toBeLessThan(titles.length);
+    expect(titles.reduce((n, x) => n + x.questions, 0)).toBe(2 * truth().length);
     for (const r of rows) {
       expect(r.answered + r.pending).toBeLessThanOrEqual(r.asked);
       if (r.shareByDeadline !== null) expect(r.shareByDeadline).toBeGreaterThanOrEqual(0);
     }
+  });
+
+  it('leaves the key of a question that names no addressee null, and does not look at it again', async () => {
+    const none = question({ id: '8-999', legislature: 8, number: 999, relations: [] });
+    none.texts.fr!.addressee = null;
+    none.texts.nl!.addressee = null;
+    await upsertQuestion(t.db, none, { parserVersion: 'test' });
+    expect(await updateAddresseeKeys(t.db)).toBe(0);
+    const { rows } = await t.db.query<{ addressee_key: string | null }>("SELECT addressee_key FROM questions WHERE id = '8-999'");
+    expect(rows[0]!.addressee_key).toBeNull();
+    expect((await latenessByAddressee(t.db, {}, { now })).find((r) => r.addresseeKey === null)).toMatchObject({ asked: 1 });
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  addresseeTitles,
   answerFeed,
   answersSince,
   latenessByAddressee,
@@ -137,8 +138,8 @@ describe.each([
       expect(rows.map((r) => r.addresseeKey)).toEqual(['minister:justice', 'minister:employment', 'minister:foreign-affairs']);
       expect(rows[0]).toEqual({
         addresseeKey: 'minister:justice',
-        names: { fr: 'au ministre de la Justice', nl: 'aan de minister van Justitie' },
-        variants: 3,
+        // The titles of its most recent question (8-2).
+        names: { fr: 'à la ministre de la Justice', nl: 'aan de minister van Justitie' },
         asked: 4,
         answered: 2,
         pending: 2,
@@ -149,8 +150,20 @@ describe.each([
         oldestUnanswered: { id: '8-1', sentDate: '2026-09-01', daysWaiting: 90 },
       });
       expect(rows[1]).toMatchObject({ asked: 2, answered: 1, pending: 0, medianDaysToAnswer: 28, due: 2, answeredByDeadline: 1, shareByDeadline: 0.5, oldestUnanswered: null });
-      expect(rows[2]).toMatchObject({ asked: 2, answered: 1, medianDaysToAnswer: 10, due: 2, answeredByDeadline: 1, variants: 4 });
+      expect(rows[2]).toMatchObject({ asked: 2, answered: 1, medianDaysToAnswer: 10, due: 2, answeredByDeadline: 1 });
       expect(await latenessByAddressee(t.db, { legislature: 7 }, at)).toEqual([]);
+    });
+  });
+
+  describe('addresseeTitles', () => {
+    it('lists every printed title of a key per language, most used first', async () => {
+      const titles = await addresseeTitles(t.db, { addresseeKey: 'minister:justice' });
+      expect(titles.map((x) => [x.lang, x.title, x.questions])).toEqual([
+        ['fr', 'au ministre de la Justice', 3],
+        ['fr', 'à la ministre de la Justice', 1],
+        ['nl', 'aan de minister van Justitie', 4],
+      ]);
+      expect((await addresseeTitles(t.db)).filter((x) => x.addresseeKey === 'minister:foreign-affairs')).toHaveLength(4);
     });
   });
 

@@ -93,6 +93,17 @@ describe('answer-watch candidates', () => {
     expect(picks.get('8-6')!).toBeGreaterThan(picks.get('8-4')!);
   });
 
+  it('leave out a question a running run has queued and not fetched yet', async () => {
+    const run = await admitScheduledRun(t.db, {
+      kind: 'crawl', scheduleId: 'nightly-crawl', scheduledFor: NOW, mode: 'incremental', legislatures: [8], options: {}, blockedBy: [],
+      jobs: (runId) => [{ key: 'q-8-2', kind: 'fetch-question', data: { runId, id: '8-2' } }],
+    });
+    expect((await watchCandidates(t.db, sel())).map((c) => c.id)).not.toContain('8-2');
+    await t.db.query(`UPDATE run_jobs SET finished_at = now() WHERE run_id = $1`, [run.runId]);
+    expect((await watchCandidates(t.db, sel())).map((c) => c.id)).toContain('8-2');
+    await t.db.query(`DELETE FROM crawl_runs WHERE id = $1`, [run.runId]);
+  });
+
   it('take a pending question of a closed legislature once its week has passed', async () => {
     const ids = (await watchCandidates(t.db, sel({ now: new Date(NOW.getTime() + 7 * 86_400_000) }))).map((c) => c.id);
     expect(ids).toContain('7-2');

@@ -61,6 +61,7 @@ export function wordDiff(before: string, after: string, color: boolean): string 
 /** How a change reads: `old → new` for short values, a word diff for texts. */
 export function describeChange(c: QuestionChange, color: boolean): string {
   if (c.kind === 'source_field_missing') return `no longer on the page; kept: ${valueText(c.old) || '(none)'}`;
+  if (c.kind === 'reformatted') return 'reformatted (whitespace only)';
   const before = valueText(c.old);
   const after = valueText(c.new);
   if (!before || !after || (before.length < 40 && after.length < 40)) return `${before || '(none)'} → ${after || '(none)'}`;

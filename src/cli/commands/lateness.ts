@@ -27,7 +27,6 @@ const CSV_COLUMNS: readonly Column<AddresseeLateness>[] = [
   { header: 'addressee', value: (r) => describeAddresseeKey(r.addresseeKey) },
   { header: 'title_fr', value: (r) => r.names.fr },
   { header: 'title_nl', value: (r) => r.names.nl },
-  { header: 'variants', value: (r) => r.variants },
   { header: 'asked', value: (r) => r.asked },
   { header: 'answered', value: (r) => r.answered },
   { header: 'pending', value: (r) => r.pending },

@@ -5,11 +5,12 @@
  * A recrawl asked through the API is queued for the fleet with REDIS_URL, else run in this process.
  */
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { bullEnqueue, createQueues, redisConnection } from '../../../workers/bullmq.ts';
 import { createInProcessRunner } from '../../../workers/in-process.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
-import { operationsPlugins } from '../../http/operations.ts';
 import { recrawlVia } from '../../http/recrawl.ts';
+import { operationsPlugins } from '../../http/operations.ts';
 import { buildServer } from '../../http/server.ts';
 import { createLogger } from '../../util/logger.ts';
 import { configFor } from '../config.ts';
@@ -37,13 +38,13 @@ export async function serve(opts: ServeOptions, io: Io): Promise<void> {
   };
   try {
     let recrawl;
-    let redis;
-    let fleetQueues: Queue[] = [];
+    let redis: Redis | undefined;
+    let queueList: Queue[] = [];
     if (config.redisUrl) {
       const connection = redisConnection(config.redisUrl);
       redis = connection;
       const queues = createQueues(connection, { prefix: config.queuePrefix });
-      fleetQueues = Object.values(queues);
+      queueList = Object.values(queues);
       cleanups.unshift(['queues', async () => {
         await Promise.all(Object.values(queues).map((q) => q.close()));
         await connection.quit();
@@ -55,8 +56,8 @@ export async function serve(opts: ServeOptions, io: Io): Promise<void> {
       cleanups.unshift(['runner', () => runner.close()], ['fetcher', () => fetcher.close()]);
       recrawl = recrawlVia(db, (runId, jobs) => runner.enqueue(runId, jobs));
     }
-    // The dashboard at the root, /metrics, /healthz, /readyz, and the queue board with the fleet's queues.
-    const plugins = operationsPlugins({ queues: fleetQueues, redis: redis ?? null });
+    // The dashboard at the root, /metrics, /healthz and /readyz, and (with Redis) the read-only queue board.
+    const plugins = operationsPlugins({ queues: queueList, redis: redis ?? null });
     const app = await buildServer({ db, config, logger, recrawl, redis, plugins });
     cleanups.unshift(['http', () => app.close()]);
     const address = await app.listen({ port: opts.port ?? DEFAULT_PORT, host: opts.host ?? DEFAULT_HOST });
