@@ -13,7 +13,7 @@ import { parseQuestionPage } from '../src/senate/question-page.ts';
 import { questionId, questionUrl } from '../src/senate/urls.ts';
 import { highestKnownNumber, knownIds, refetchCandidates, unknownRelationTargets } from '../src/store/questions.ts';
 import { emptyCounters, fetchPage, type Counters } from './fetch-page.ts';
-import type { DiscoverData, FetchQuestionData, JobContext, JobRequest, JobResult } from './types.ts';
+import { withCounters, type DiscoverData, type FetchQuestionData, type JobContext, type JobRequest, type JobResult } from './types.ts';
 
 /** A hard stop against a listing whose pagination never ends. */
 const MAX_LISTING_PAGES = 5_000;
@@ -25,6 +25,15 @@ export function listingUrl(template: string, base: string, legislature: number, 
 
 export async function discover(ctx: JobContext, data: DiscoverData): Promise<JobResult> {
   const counters = emptyCounters();
+  try {
+    return await discoverCounting(ctx, data, counters);
+  } catch (e) {
+    // The requests of a failed attempt reached the Senate all the same: they count in the run.
+    throw withCounters(e, counters);
+  }
+}
+
+async function discoverCounting(ctx: JobContext, data: DiscoverData, counters: Counters): Promise<JobResult> {
   const log = ctx.logger.child({ legislature: data.legislature });
   const known = await knownIds(ctx.db, data.legislature);
   const listed = await readListing(ctx, counters, data);

@@ -16,7 +16,7 @@ import type { Logger } from '../src/util/logger.ts';
 import { discover } from './discover.ts';
 import { fetchQuestion, LanguageFetchError } from './fetch-question.ts';
 import { judgeRun } from './judge-run.ts';
-import { jobKey, type Handler, type JobKind, type JobRequest, type JobResult } from './types.ts';
+import { countersOf, jobKey, type Handler, type JobKind, type JobRequest, type JobResult } from './types.ts';
 
 export { jobKey, JOB_KINDS, type JobKind, type JobRequest, type JobResult } from './types.ts';
 
@@ -117,7 +117,7 @@ export async function executeJob(deps: JobDeps, a: JobAttempt): Promise<JobResul
     if (a.signal.aborted) throw new ShutdownError(`${key}: interrupted by shutdown`, { cause: err });
     const unavailable = findDbUnavailable(err);
     if (unavailable) throw unavailable;
-    const attemptCounters = err instanceof LanguageFetchError ? err.counters : {};
+    const attemptCounters = countersOf(err);
     if (isRetryableJobError(err) && a.attempt < a.maxAttempts) {
       logger.warn({ err: err.message }, 'attempt failed; will retry');
       await addAttemptCounters(deps.db, runId, attemptCounters);

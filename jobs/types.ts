@@ -59,3 +59,15 @@ export interface JobResult {
 }
 
 export type Handler<K extends JobKind> = (ctx: JobContext, data: JobDataByKind[K]) => Promise<JobResult>;
+
+/** Attaches what a failed attempt sent (its requests still reached the Senate) to its error; `countersOf` reads it back. */
+export function withCounters(e: unknown, counters: Partial<RunCounters>): unknown {
+  if (e instanceof Error && !('counters' in e)) Object.defineProperty(e, 'counters', { value: { ...counters }, enumerable: false });
+  return e;
+}
+
+/** The counters a failed attempt carries (LanguageFetchError, withCounters), or none. */
+export function countersOf(e: unknown): Partial<RunCounters> {
+  const c = (e as { counters?: unknown } | null)?.counters;
+  return c && typeof c === 'object' ? (c as Partial<RunCounters>) : {};
+}

@@ -24,6 +24,8 @@ import type { Redis } from 'ioredis';
 import { CircuitOpenError, SenateUnreachableError } from './errors.ts';
 import { sleep } from './fetcher.ts';
 import { runScript } from './rate-limit.ts';
+import { closeCircuit, readCircuit, updateCircuit } from '../store/circuit-state.ts';
+import type { Db } from '../store/db.ts';
 
 export interface CircuitBreakerOptions {
   /** Distinct URLs failing in a row that make the breaker probe the host. Default 5. */
@@ -238,18 +240,52 @@ export async function readCircuitInfo(redis: Redis, keyPrefix: string, host: str
   return { state, untilMs: until ? Math.floor(Number(until) / 1000) : null, sinceMs: since ? Number(since) : null, reason: reason || null };
 }
 
-interface LocalState {
+/** The state machine of the in-process and PostgreSQL variants (the Redis one is the same, in Lua). */
+interface MachineState {
   state: CircuitStatus;
   opens: number;
-  until: number;
-  since: number | null;
+  /** epoch ms */
+  untilMs: number;
+  sinceMs: number | null;
   reason: string | null;
-  failing: Set<string>;
+  failing: string[];
+}
+
+const CLOSED: MachineState = { state: 'closed', opens: 0, untilMs: 0, sinceMs: null, reason: null, failing: [] };
+
+/** One look at the circuit by a caller: its grant or wait, and the state after (null: unchanged). */
+function lookAt(st: MachineState, now: number, s: Settings): { next: MachineState | null; look: Look } {
+  if (st.state === 'closed') return { next: null, look: { grant: 'go' } };
+  if (now < st.untilMs) {
+    // A probe is out (half-open): its answer may come any moment, look again soon rather than at the lease's end.
+    const waitMs = st.state === 'half-open' ? Math.min(st.untilMs - now + 1, Math.max(s.pollMs, 1)) : st.untilMs - now + 1;
+    return { next: null, look: { waitMs, sinceMs: st.sinceMs, reason: st.reason } };
+  }
+  return { next: { ...st, state: 'half-open', untilMs: now + s.probeLeaseMs }, look: { grant: 'probe' } };
+}
+
+/** A failure recorded: the state after (null: unchanged) and the end of the open period when it opened the circuit. */
+function afterFailure(st: MachineState, f: FailureReport, now: number, s: Settings): { next: MachineState | null; openedUntilMs: number | null } {
+  const kind = f.kind ?? 'page';
+  if (st.state === 'open' || (st.state === 'half-open' && kind !== 'confirmed')) return { next: null, openedUntilMs: null };
+  if (kind === 'page') {
+    const failing = st.failing.includes(f.url) ? st.failing : [...st.failing, f.url];
+    if (failing.length < s.failureThreshold) return { next: failing === st.failing ? null : { ...st, failing }, openedUntilMs: null };
+  }
+  const opens = kind === 'confirmed' ? st.opens + 1 : st.opens;
+  const cooldown = kind === 'confirmed' ? Math.floor(Math.min(s.cooldownMs * s.factor ** (opens - 1), s.maxCooldownMs)) : 0;
+  const next: MachineState = { state: 'open', opens, untilMs: now + cooldown, sinceMs: st.sinceMs ?? now, reason: f.reason?.slice(0, 300) ?? null, failing: [] };
+  return { next, openedUntilMs: now + cooldown };
+}
+
+function infoOf(st: MachineState): CircuitInfo {
+  if (st.state === 'closed') return { state: 'closed', untilMs: null, sinceMs: null, reason: null };
+  return { state: st.state, untilMs: st.untilMs, sinceMs: st.sinceMs, reason: st.reason };
 }
 
 export class LocalCircuitBreaker implements CircuitBreaker {
   private readonly s: Settings;
-  private readonly hosts = new Map<string, LocalState>();
+  private readonly hosts = new Map<string, MachineState>();
   private readonly now: () => number;
 
   constructor(options?: CircuitBreakerOptions & { now?: () => number }) {
@@ -257,48 +293,27 @@ export class LocalCircuitBreaker implements CircuitBreaker {
     this.now = options?.now ?? (() => Date.now());
   }
 
-  private get(host: string): LocalState {
-    let st = this.hosts.get(host);
-    if (!st) this.hosts.set(host, (st = { state: 'closed', opens: 0, until: 0, since: null, reason: null, failing: new Set() }));
-    return st;
+  private get(host: string): MachineState {
+    return this.hosts.get(host) ?? CLOSED;
   }
 
   permit(host: string, opts: { signal?: AbortSignal; maxWaitMs?: number } = {}): Promise<Permit> {
     const look = async (): Promise<Look> => {
-      const st = this.get(host);
-      if (st.state === 'closed') return { grant: 'go' };
-      const now = this.now();
-      // A probe is out (half-open): its answer may come any moment, look again soon rather than at the lease's end.
-      if (now < st.until) return { waitMs: st.state === 'half-open' ? Math.min(st.until - now + 1, Math.max(this.s.pollMs, 1)) : st.until - now + 1, sinceMs: st.since, reason: st.reason };
-      st.state = 'half-open';
-      st.until = now + this.s.probeLeaseMs;
-      return { grant: 'probe' };
+      const { next, look } = lookAt(this.get(host), this.now(), this.s);
+      if (next) this.hosts.set(host, next);
+      return look;
     };
     return waitForPermit(look, host, this.s, opts.signal, opts.maxWaitMs);
   }
 
   async recordSuccess(host: string): Promise<void> {
-    Object.assign(this.get(host), { state: 'closed', opens: 0, until: 0, since: null, reason: null, failing: new Set() });
+    this.hosts.delete(host);
   }
 
   async recordFailure(host: string, f: FailureReport = { url: '' }): Promise<{ openedUntilMs: number | null }> {
-    const st = this.get(host);
-    const kind = f.kind ?? 'page';
-    if (st.state === 'open' || (st.state === 'half-open' && kind !== 'confirmed')) return { openedUntilMs: null };
-    if (kind === 'page') {
-      st.failing.add(f.url);
-      if (st.failing.size < this.s.failureThreshold) return { openedUntilMs: null };
-    }
-    st.failing.clear();
-    const now = this.now();
-    st.since ??= now;
-    let cooldown = 0;
-    if (kind === 'confirmed') {
-      st.opens += 1;
-      cooldown = Math.floor(Math.min(this.s.cooldownMs * this.s.factor ** (st.opens - 1), this.s.maxCooldownMs));
-    }
-    Object.assign(st, { state: 'open', until: now + cooldown, reason: f.reason?.slice(0, 300) ?? null });
-    return { openedUntilMs: now + cooldown };
+    const { next, openedUntilMs } = afterFailure(this.get(host), f, this.now(), this.s);
+    if (next) this.hosts.set(host, next);
+    return { openedUntilMs };
   }
 
   async status(host: string): Promise<CircuitStatus> {
@@ -306,9 +321,61 @@ export class LocalCircuitBreaker implements CircuitBreaker {
   }
 
   async info(host: string): Promise<CircuitInfo> {
-    const st = this.get(host);
-    if (st.state === 'closed') return { state: 'closed', untilMs: null, sinceMs: null, reason: null };
-    return { state: st.state, untilMs: st.until, sinceMs: st.since, reason: st.reason };
+    return infoOf(this.get(host));
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * The same circuit in PostgreSQL (circuit_breakers, the database's clock), for in-process
+ * crawls in several processes sharing a database without Redis: one of them finding the Senate
+ * down pauses them all, and `runs` shows it. Closed is read without a lock (most requests).
+ */
+export class PgCircuitBreaker implements CircuitBreaker {
+  private readonly s: Settings;
+
+  constructor(
+    private readonly db: Db,
+    options?: CircuitBreakerOptions,
+  ) {
+    this.s = settings(options);
+  }
+
+  permit(host: string, opts: { signal?: AbortSignal; maxWaitMs?: number } = {}): Promise<Permit> {
+    const look = async (): Promise<Look> => {
+      const { circuit, nowMs } = await readCircuit(this.db, host);
+      if (circuit.state === 'closed') return { grant: 'go' };
+      const seen = lookAt(circuit, nowMs, this.s);
+      if (!seen.next) return seen.look;
+      // Taking the probe changes the state: again, under the row's lock (another process may have taken it).
+      return updateCircuit(this.db, host, (c, now) => {
+        const { next, look } = lookAt(c, now, this.s);
+        return { next, result: look };
+      });
+    };
+    return waitForPermit(look, host, this.s, opts.signal, opts.maxWaitMs);
+  }
+
+  async recordSuccess(host: string): Promise<void> {
+    await closeCircuit(this.db, host);
+  }
+
+  async recordFailure(host: string, f: FailureReport = { url: '' }): Promise<{ openedUntilMs: number | null }> {
+    const { openedUntilMs, dbNow } = await updateCircuit(this.db, host, (c, now) => {
+      const { next, openedUntilMs } = afterFailure(c, f, now, this.s);
+      return { next, result: { openedUntilMs, dbNow: now } };
+    });
+    // The database's clock to this process's: callers compare it with Date.now().
+    return { openedUntilMs: openedUntilMs === null ? null : openedUntilMs - dbNow + Date.now() };
+  }
+
+  async status(host: string): Promise<CircuitStatus> {
+    return (await this.info(host)).state;
+  }
+
+  async info(host: string): Promise<CircuitInfo> {
+    return infoOf((await readCircuit(this.db, host)).circuit);
   }
 
   async close(): Promise<void> {}

@@ -17,7 +17,7 @@ import type { Config } from '../../config/index.ts';
 import type { Db } from '../store/db.ts';
 import { coerceError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
-import { LocalCircuitBreaker, RedisCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions, type CircuitInfo } from './circuit-breaker.ts';
+import { LocalCircuitBreaker, PgCircuitBreaker, RedisCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions, type CircuitInfo } from './circuit-breaker.ts';
 import {
   CircuitOpenError,
   HttpStatusError,
@@ -130,7 +130,13 @@ class PoliteFetcherImpl implements PoliteFetcher {
           ? new PgRateLimiter({ db: opts.db, ratePerSec: config.crawlRatePerSec })
           : new LocalRateLimiter({ ratePerSec: config.crawlRatePerSec }));
     const circuit = { ...(config.senateGiveUpMs !== undefined ? { giveUpMs: config.senateGiveUpMs } : {}), ...opts.circuit };
-    this.breaker = opts.breaker ?? (redis ? new RedisCircuitBreaker(redis, prefix, circuit) : new LocalCircuitBreaker(circuit));
+    this.breaker =
+      opts.breaker ??
+      (redis
+        ? new RedisCircuitBreaker(redis, prefix, circuit)
+        : opts.db?.kind === 'pg'
+          ? new PgCircuitBreaker(opts.db, circuit)
+          : new LocalCircuitBreaker(circuit));
     this.robots =
       opts.robots?.enabled === false
         ? null

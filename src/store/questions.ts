@@ -16,6 +16,7 @@ import {
 } from '../senate/fields.ts';
 import type { BilingualQuestion, ChronologyEvent, Lang, QuestionTexts, Relation } from '../senate/question-record.ts';
 import type { Db, Queryable } from './db.ts';
+import { updateAddresseeKeys } from './monitoring.ts';
 import { eventWriteCtes, type NewEvent, type WebhookEndpoint } from './events.ts';
 import { canonicalRecord, missingFields, openMissingFields, planHistory, writeHistory, writeOrigin, writeQuestionBack, questionNewEvents, type ChangeCause } from './history.ts';
 
@@ -167,6 +168,9 @@ export async function upsertQuestion(db: Db, q: QuestionInput, ctx: UpsertContex
       await writeOrigin(tx, before, { observedAt: before.firstSeenAt, parserVersion: existing.parser_version ?? 'unknown' });
     }
     await writeHistory(tx, q.id, plan, hist);
+    // A title that changed moves the question to another addressee (new questions get their key
+    // lazily, with the first monitoring query).
+    if (langs.some((l) => (plan.record.texts[l]?.addressee ?? null) !== (before.texts[l]?.addressee ?? null))) await updateAddresseeKeys(tx, [q.id]);
     return plan.changes.some((c) => c.kind === 'changed') ? 'changed' : 'unchanged';
   });
 }

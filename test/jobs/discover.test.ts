@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { discover } from '../../jobs/discover.ts';
-import type { DiscoverData, FetchQuestionData, JobContext, JobRequest } from '../../jobs/types.ts';
+import { countersOf, type DiscoverData, type FetchQuestionData, type JobContext, type JobRequest } from '../../jobs/types.ts';
 import { mergeBilingual } from '../../src/senate/bilingual.ts';
 import { getFetch } from '../../src/store/archive.ts';
 import { createRun } from '../../src/store/runs.ts';
@@ -158,6 +158,17 @@ describe('discover', () => {
       const { ids } = await run(7);
       // 7-40 is linked and not stored; 6-3 belongs to another legislature's run; 7-41 is not a written question.
       expect(ids).toEqual(['7-40']);
+    });
+  });
+
+  describe('when an attempt fails', () => {
+    it('carries the requests it sent, so that they count in the run (robots.txt and every try of the listing)', async () => {
+      await setUp({ questions: { n: 3, legislature: 8, seed: 8 } });
+      fake!.fault({ kind: 'status', status: 503, match: 'SVListe' });
+      const err = await run(8, { env: { FETCH_RETRIES: '1' } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(countersOf(err)).toMatchObject({ requests: fake!.requests().length });
+      expect(fake!.requests().length).toBe(3); // robots.txt, the listing twice
     });
   });
 });

@@ -22,7 +22,7 @@ async function runStatus(args: string[], env: NodeJS.ProcessEnv): Promise<{ code
   }
 }
 const EXPECTED_TABLES = [
-  'changes', 'crawl_runs', 'events', 'fetch_bodies', 'fetches', 'http_validators', 'question_events', 'question_misses', 'question_origins',
+  'changes', 'circuit_breakers', 'crawl_runs', 'events', 'fetch_bodies', 'fetches', 'http_validators', 'question_events', 'question_misses', 'question_origins',
   'question_relations', 'question_texts', 'questions', 'rate_budget', 'run_jobs', 'schema_migrations', 'webhook_attempts',
   'webhook_deliveries',
 ];

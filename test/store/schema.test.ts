@@ -39,7 +39,7 @@ describe.each([
     it('keeps only the keys and the indexes a query uses (fetches by question for reparse, running crawls for admission); a migration that adds one says so here', async () => {
       const { rows } = await t.db.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1');
       expect(rows.map((r) => r.indexname)).toEqual([
-        'changes_pkey', 'changes_question', 'crawl_runs_pkey', 'crawl_runs_running', 'crawl_runs_schedule_due', 'events_occurred', 'events_pkey',
+        'changes_pkey', 'changes_question', 'circuit_breakers_pkey', 'crawl_runs_pkey', 'crawl_runs_running', 'crawl_runs_schedule_due', 'events_occurred', 'events_pkey',
         'events_question_seq', 'events_seq_key', 'events_type_seq', 'fetch_bodies_pkey', 'fetches_pkey', 'fetches_question',
         'http_validators_pkey', 'question_events_pkey', 'question_misses_pkey', 'question_origins_pkey', 'question_relations_pkey', 'question_texts_pkey',
         'question_texts_search_fr', 'question_texts_search_nl',

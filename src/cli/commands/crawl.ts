@@ -70,7 +70,9 @@ export async function crawl(opts: CrawlOptions, io: Io): Promise<void> {
       );
       if (!opts.wait) return;
       // Heal the run's lost jobs and say when no worker takes them.
-      const fleet = watchFleet({ db, queues, redis: connection, prefix: config.queuePrefix, runId, logger, out: io.stderr });
+      // On a terminal its notes print above the progress bar.
+      const notes = live ? { write: (text: string) => live.log(text) } : io.stderr;
+      const fleet = watchFleet({ db, queues, redis: connection, prefix: config.queuePrefix, runId, logger, out: notes });
       cleanups.unshift(() => fleet.close());
     } else {
       const fetcher = createPoliteFetcher({ config, logger, db });

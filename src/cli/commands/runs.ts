@@ -16,8 +16,8 @@ export async function runs(opts: { limit?: number; json?: boolean }, io: Io): Pr
     const hint = runs.length === 0 && !opts.json ? demoHint(config, 'runs') : '';
     if (hint) io.stderr.write(`no runs yet in DATA_DIR=${config.dataDir}${hint}\n`);
     io.stdout.write(opts.json ? `${JSON.stringify(runs, null, 2)}\n` : runs.map((r) => `${summaryLine(r)}\n`).join(''));
-    // While a run waits for the Senate, say why (the fleet's circuit breaker, in Redis).
-    const circuit = !opts.json && runs.some((r) => r.status === 'running') ? await fleetCircuitLine(config) : null;
+    // While a run waits for the Senate, say why (its circuit breaker, in Redis or PostgreSQL).
+    const circuit = !opts.json && runs.some((r) => r.status === 'running') ? await fleetCircuitLine(config, db) : null;
     if (circuit) io.stdout.write(`  ${circuit}\n`);
   });
 }
