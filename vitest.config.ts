@@ -26,6 +26,7 @@ const UNIT = [
   'test/notify/signature.test.ts',
   'test/notify/retry-schedule.test.ts',
   'test/jobs/judge-run-rules.test.ts',
+  'test/http/sanitize.test.ts',
 ];
 
 const E2E = [
