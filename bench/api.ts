@@ -13,7 +13,7 @@
  *   npm run bench:api -- [--questions 100000] [--duration 10] [--connections 10] [--keep-schema] [--schema NAME]
  *
  * --keep-schema keeps the seeded schema (its name is printed); --schema NAME runs on a schema
- * kept before (seeding takes minutes) and keeps it.
+ * kept before (seeding takes minutes) and keeps it; --exports-only skips the load.
  *
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) says where PostgreSQL is.
  */
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10' },
     'keep-schema': { type: 'boolean', default: false },
     schema: { type: 'string' },
+    'exports-only': { type: 'boolean', default: false },
   },
 });
 
@@ -52,6 +53,8 @@ const DURATION_S = positiveInt('duration', values.duration);
 const CONNECTIONS = positiveInt('connections', values.connections);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CLI = path.resolve('bin/senate-questions.js');
+/** The export must finish with its heap capped this low: it never holds the set. */
+const HEAP_CAP_MB = 48;
 const SCHEMA = values.schema ?? `bench_api_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 const KEEP = values['keep-schema'] || values.schema !== undefined;
 
@@ -240,7 +243,7 @@ async function main(): Promise<void> {
       ['no q: default listing', '/api/questions'],
     ] as const;
     const lines: string[] = [];
-    for (const [label, url] of queries) {
+    for (const [label, url] of values['exports-only'] ? [] : queries) {
       const probe = (await (await fetch(`${base}${url}${url.includes('?') ? '&' : '?'}limit=200`)).json()) as { items: unknown[] };
       const { r, p50, p95, p99 } = await load(base, url);
       lines.push(
@@ -249,15 +252,24 @@ async function main(): Promise<void> {
       );
     }
 
-    // Export by the CLI, in its own process.
-    const e0 = Date.now();
-    const exporter = spawn(process.execPath, [CLI, 'export', '--format', 'csv', '-o', csvFile], { env: childEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
-    const exporterRss = sampleRss(exporter.pid!);
-    const code = await new Promise<number | null>((r) => exporter.on('exit', r));
-    const exportPeak = exporterRss.stop();
-    const exportS = (Date.now() - e0) / 1000;
-    if (code !== 0) throw new Error(`export exited ${code}`);
-    const csvMb = statSync(csvFile).size / 1024 / 1024;
+    // Export by the CLI, in its own process; again with the V8 heap capped far below the export's size.
+    const cliExport = async (nodeOptions: string) => {
+      const e0 = Date.now();
+      const exporter = spawn(process.execPath, [CLI, 'export', '--format', 'csv', '-o', csvFile], {
+        env: { ...childEnv(), NODE_OPTIONS: nodeOptions },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      const exporterRss = sampleRss(exporter.pid!);
+      const code = await new Promise<number | null>((r) => exporter.on('exit', r));
+      const peak = exporterRss.stop();
+      if (code !== 0) throw new Error(`export${nodeOptions ? ` with ${nodeOptions}` : ''} exited ${code}`);
+      return { seconds: (Date.now() - e0) / 1000, peak, mb: statSync(csvFile).size / 1024 / 1024 };
+    };
+    const free = await cliExport('');
+    const capped = await cliExport(`--max-old-space-size=${HEAP_CAP_MB}`);
+    const exportS = free.seconds;
+    const exportPeak = free.peak;
+    const csvMb = free.mb;
 
     // Export through the server.
     const loadedRss = rssMb(server.pid!, 'VmRSS');
@@ -279,6 +291,7 @@ async function main(): Promise<void> {
         'GET /api/questions (limit 50):',
         ...lines,
         `export --format csv -o FILE (own process): ${N} rows in ${exportS.toFixed(1)} s = ${Math.round(N / exportS)} rows/s (process start included), ${csvMb.toFixed(0)} MB, peak RSS ${exportPeak.toFixed(0)} MB (sampled every 50 ms)`,
+        `  again with the V8 heap capped at ${HEAP_CAP_MB} MB (--max-old-space-size): done in ${capped.seconds.toFixed(1)} s, ${capped.mb.toFixed(0)} MB, peak RSS ${capped.peak.toFixed(0)} MB`,
         `GET /api/export.csv: ${httpRows} rows in ${httpS.toFixed(1)} s = ${Math.round(httpRows / httpS)} rows/s, ${(bytes / 1024 / 1024).toFixed(0)} MB; server RSS ${idleRss.toFixed(0)} MB after start, ${loadedRss.toFixed(0)} MB after the load, ${serverPeak.toFixed(0)} MB at most during the export`,
         '',
       ].join('\n'),

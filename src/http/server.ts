@@ -19,6 +19,7 @@ import type { Recrawler } from './recrawl.ts';
 import { eventRoutes } from './routes/events.ts';
 import { exportRoutes } from './routes/export.ts';
 import { feedRoutes } from './routes/feeds.ts';
+import { latenessRoutes } from './routes/lateness.ts';
 import { questionRoutes } from './routes/questions.ts';
 import { recrawlRoutes } from './routes/recrawl.ts';
 import { runRoutes } from './routes/runs.ts';
@@ -94,6 +95,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(questionRoutes, opts);
   await app.register(recrawlRoutes, opts);
   await app.register(eventRoutes, opts);
+  await app.register(latenessRoutes, opts);
   await app.register(runRoutes, opts);
   await app.register(feedRoutes, opts);
   await app.register(exportRoutes, opts);

@@ -4,7 +4,7 @@
  * questions of an addressee, author or party.
  */
 import type { Queryable } from './db.ts';
-import { addresseeCondition, likeLiteral } from './search.ts';
+import { addresseeCondition, fillAddresseeKeys, likeLiteral } from './search.ts';
 import { eventFromRow, type EventRow, type EventType, type StoredEvent } from './events.ts';
 
 export interface EventQuery {
@@ -31,6 +31,7 @@ export interface EventWithQuestion extends StoredEvent {
 }
 
 export async function listEventFeed(db: Queryable, query: EventQuery): Promise<EventWithQuestion[]> {
+  await fillAddresseeKeys(db, query);
   const params: unknown[] = [];
   const $ = (v: unknown) => `$${params.push(v)}`;
   const where: string[] = [];

@@ -4,8 +4,10 @@
  * history, and every question in stable order, batch by batch, for the exports (never the
  * whole set in memory). Same SQL on PostgreSQL and PGlite.
  */
+import { addresseeQueryKeys } from '../senate/addressee.ts';
 import type { Lang, QuestionStatus } from '../senate/question-record.ts';
 import type { Queryable } from './db.ts';
+import { brusselsDate, DEFAULT_DEADLINE_ESTIMATE_DAYS, updateAddresseeKeys, type DeadlineOptions } from './monitoring.ts';
 
 export const QUESTION_STATUSES: readonly QuestionStatus[] = ['pending', 'answered', 'closed', 'lapsed', 'requalified'];
 
@@ -13,7 +15,7 @@ export const QUESTION_STATUSES: readonly QuestionStatus[] = ['pending', 'answere
 export interface QuestionFilter {
   legislature?: number | undefined;
   status?: QuestionStatus | undefined;
-  /** Case-insensitive substring of the addressee in either language, or its normalised key. */
+  /** An addressee key (`minister:justice`), a title or portfolio word in French or Dutch, or part of the printed title (as the monitoring commands take it). */
   addressee?: string | undefined;
   /** Case-insensitive substring of the author's name. */
   author?: string | undefined;
@@ -24,7 +26,7 @@ export interface QuestionFilter {
   sentTo?: string | undefined;
   answeredFrom?: string | undefined;
   answeredTo?: string | undefined;
-  /** true: pending with its deadline passed; false: everything else. */
+  /** true: pending (and still served) with its deadline, printed or estimated, passed; false: everything else. */
   overdue?: boolean | undefined;
   /** Full text, web-search syntax ("quoted phrase", or, -not), stemmed in French and in Dutch. */
   q?: string | undefined;
@@ -66,21 +68,71 @@ const SORT_KEYS: Record<'sent' | 'answered' | 'deadline' | 'number', string | nu
   number: null,
 };
 
-/** Overdue: still pending and its deadline (published or estimated) has passed. */
-const OVERDUE = `(q.status = 'pending' AND q.answer_deadline < current_date)`;
+/**
+ * Overdue as the monitoring commands count it (src/store/monitoring.ts): pending, still served,
+ * and past its deadline, the printed one or the date sent plus DEADLINE_ESTIMATE_DAYS, in
+ * Brussels' calendar. `today` and `days` are parameters.
+ */
+function overdueExpr(params: unknown[], deadlines: DeadlineOptions): string {
+  const today = `$${params.push(brusselsDate(deadlines.now ?? new Date()))}::date`;
+  const days = `$${params.push(deadlines.deadlineEstimateDays ?? DEFAULT_DEADLINE_ESTIMATE_DAYS)}::int`;
+  return `(q.status = 'pending' AND q.gone_since IS NULL AND coalesce(q.answer_deadline, q.sent_date + ${days}) < ${today})`;
+}
 
 /** A case-insensitive substring pattern for ILIKE: `%` and `_` of user input taken literally. */
 export function likeLiteral(s: string): string {
   return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The question `q` is addressed to `addressee`: its normalised key, or part of its text in either language. */
+/**
+ * The question `q` is addressed to `addressee`, as the monitoring commands read it: one of the
+ * keys the text may mean (src/senate/addressee.ts), part of a key, or part of the printed title
+ * in either language. The keys are filled lazily: call fillAddresseeKeys first.
+ */
 export function addresseeCondition(addressee: string, params: unknown[]): string {
-  return `(q.addressee_key = $${params.push(addressee)}::text OR EXISTS (SELECT 1 FROM question_texts a WHERE a.question_id = q.id AND a.addressee ILIKE $${params.push(likeLiteral(addressee))}::text))`;
+  const keys = `$${params.push(addresseeQueryKeys(addressee))}::text[]`;
+  const like = `$${params.push(likeLiteral(addressee))}::text`;
+  return `(q.addressee_key = ANY(${keys}) OR q.addressee_key ILIKE ${like}
+           OR EXISTS (SELECT 1 FROM question_texts a WHERE a.question_id = q.id AND a.addressee ILIKE ${like}))`;
+}
+
+/** Sets the addressee keys not set yet (monitoring's lazy fill), before a query filters on them. */
+export async function fillAddresseeKeys(db: Queryable, filter: { addressee?: string | undefined }): Promise<void> {
+  if (filter.addressee !== undefined) await updateAddresseeKeys(db);
+}
+
+/**
+ * How a full-text condition is written. `ids`: the matching ids first, from the two GIN
+ * indexes, then the rest: the cost follows the number of matches (right when they are few, or
+ * when every match is read anyway, as exports do). `dense`: a correlated EXISTS, which lets the
+ * planner walk the listing's order and stop at the page's end (right when matches are many: a
+ * common word's first page is found in the first rows, where `ids` would read and sort tens of
+ * thousands). Each is the other's worst case: bench:api measured 5 s for `dense` on a word
+ * matching nothing and 10 s for `ids` on a word in most questions, at 100,000 questions.
+ */
+type FullTextPlan = 'ids' | 'dense';
+
+/**
+ * At least this many matching texts: a dense match. Walking costs about page size × questions ÷
+ * matches rows, `ids` about matches: they cross near √(50 × questions), 2,000 at 100,000.
+ */
+export const DENSE_MATCHES = 2_000;
+
+/** Whether `q` matches at least `dense` texts; reads at most that many matches per language. */
+async function fullTextPlan(db: Queryable, q: string, dense: number): Promise<FullTextPlan> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (
+       (SELECT 1 FROM question_texts t WHERE t.search_fr @@ websearch_to_tsquery('french'::regconfig, $1::text) LIMIT $2::int)
+       UNION ALL
+       (SELECT 1 FROM question_texts t WHERE t.search_nl @@ websearch_to_tsquery('dutch'::regconfig, $1::text) LIMIT $2::int)
+     ) s`,
+    [q, dense],
+  );
+  return (rows[0]?.n ?? 0) >= dense ? 'dense' : 'ids';
 }
 
 /** The WHERE conditions of `filter`, their parameters pushed onto `params`. */
-function filterConditions(filter: QuestionFilter, params: unknown[]): string[] {
+function filterConditions(filter: QuestionFilter, params: unknown[], fullText: FullTextPlan = 'ids', deadlines: DeadlineOptions = {}): string[] {
   const $ = (v: unknown) => `$${params.push(v)}`;
   const where: string[] = [];
   if (filter.legislature !== undefined) where.push(`q.legislature = ${$(filter.legislature)}::int`);
@@ -92,18 +144,23 @@ function filterConditions(filter: QuestionFilter, params: unknown[]): string[] {
   if (filter.sentTo !== undefined) where.push(`q.sent_date <= ${$(filter.sentTo)}::date`);
   if (filter.answeredFrom !== undefined) where.push(`q.answer_date >= ${$(filter.answeredFrom)}::date`);
   if (filter.answeredTo !== undefined) where.push(`q.answer_date <= ${$(filter.answeredTo)}::date`);
-  if (filter.overdue !== undefined) where.push(filter.overdue ? OVERDUE : `NOT ${OVERDUE}`);
+  if (filter.overdue !== undefined) {
+    const overdue = overdueExpr(params, deadlines);
+    where.push(filter.overdue ? overdue : `NOT ${overdue}`);
+  }
   if (filter.changedSince !== undefined) where.push(`coalesce(q.last_changed_at, q.first_seen_at) >= ${$(filter.changedSince)}::timestamptz`);
   if (filter.q !== undefined) {
     const p = $(filter.q);
-    // Each language's text matched with the query stemmed in that language, through its GIN
-    // index. The matching ids first, then the page: the cost follows the number of matches.
-    // (A correlated EXISTS let the planner walk the listing's order instead, hoping to fill
-    // the page early; for a word it thinks rare but that matches nothing, it read every
-    // question: 5 s at 100,000 questions, see bench:api.)
-    where.push(`q.id IN (SELECT t.question_id FROM question_texts t WHERE t.search_fr @@ websearch_to_tsquery('french'::regconfig, ${p}::text)
-                         UNION
-                         SELECT t.question_id FROM question_texts t WHERE t.search_nl @@ websearch_to_tsquery('dutch'::regconfig, ${p}::text))`);
+    // Each language's text matched with the query stemmed in that language.
+    where.push(
+      fullText === 'ids'
+        ? `q.id IN (SELECT t.question_id FROM question_texts t WHERE t.search_fr @@ websearch_to_tsquery('french'::regconfig, ${p}::text)
+                    UNION
+                    SELECT t.question_id FROM question_texts t WHERE t.search_nl @@ websearch_to_tsquery('dutch'::regconfig, ${p}::text))`
+        : `EXISTS (SELECT 1 FROM question_texts t WHERE t.question_id = q.id
+                     AND (t.search_fr @@ websearch_to_tsquery('french'::regconfig, ${p}::text)
+                          OR t.search_nl @@ websearch_to_tsquery('dutch'::regconfig, ${p}::text)))`,
+    );
   }
   return where;
 }
@@ -137,14 +194,16 @@ interface SummaryRow {
 export async function searchQuestions(
   db: Queryable,
   filter: QuestionFilter,
-  opts: { sort?: QuestionSort; limit: number; after?: QuestionCursor | null },
+  opts: { sort?: QuestionSort; limit: number; after?: QuestionCursor | null; denseMatches?: number } & DeadlineOptions,
 ): Promise<QuestionPage> {
   const sort = opts.sort ?? '-sent';
   const desc = sort.startsWith('-');
   const keyExpr = SORT_KEYS[sort.replace(/^-/, '') as keyof typeof SORT_KEYS];
   const params: unknown[] = [];
   const $ = (v: unknown) => `$${params.push(v)}`;
-  const where = filterConditions(filter, params);
+  const plan = filter.q === undefined ? 'ids' : await fullTextPlan(db, filter.q, opts.denseMatches ?? DENSE_MATCHES);
+  await fillAddresseeKeys(db, filter);
+  const where = filterConditions(filter, params, plan, opts);
   const order = keyExpr ? [keyExpr, 'q.legislature', 'q.number'] : ['q.legislature', 'q.number'];
   if (opts.after) {
     const [key, legislature, number] = opts.after;
@@ -154,7 +213,7 @@ export async function searchQuestions(
   }
   const dir = desc ? 'DESC' : 'ASC';
   const { rows } = await db.query<SummaryRow>(
-    `SELECT q.id, q.legislature, q.number, q.status, ${OVERDUE} AS overdue, q.author_name, q.author_party,
+    `SELECT q.id, q.legislature, q.number, q.status, ${overdueExpr(params, opts)} AS overdue, q.author_name, q.author_party,
             q.sent_date, q.answer_deadline, q.answer_date, q.original_language,
             ${keyExpr ? `${keyExpr}::text` : 'NULL::text'} AS sort_key,
             fr.title AS fr_title, fr.addressee AS fr_addressee, fr.subject AS fr_subject,
@@ -193,52 +252,6 @@ function summaryFromRow(r: SummaryRow): QuestionSummary {
     originalLanguage: r.original_language,
     texts,
   };
-}
-
-/** One row of the change history (`changes`, migration 0007). */
-export interface ChangeEntry {
-  id: number;
-  lang: Lang | null;
-  field: string;
-  oldValue: unknown;
-  newValue: unknown;
-  cause: 'senate' | 'parser';
-  kind: 'changed' | 'source_field_missing';
-  observedAt: Date;
-  runId: number | null;
-  parserVersion: string;
-}
-
-/** A question's changes, oldest first. */
-export async function questionChanges(db: Queryable, id: string): Promise<ChangeEntry[]> {
-  const { rows } = await db.query<{
-    id: number;
-    lang: Lang | null;
-    field: string;
-    old_value: unknown;
-    new_value: unknown;
-    cause: ChangeEntry['cause'];
-    kind: ChangeEntry['kind'];
-    observed_at: Date;
-    run_id: number | null;
-    parser_version: string;
-  }>(
-    `SELECT id, lang, field, old_value, new_value, cause, kind, observed_at, run_id, parser_version
-       FROM changes WHERE question_id = $1 ORDER BY id`,
-    [id],
-  );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    lang: r.lang,
-    field: r.field,
-    oldValue: r.old_value,
-    newValue: r.new_value,
-    cause: r.cause,
-    kind: r.kind,
-    observedAt: r.observed_at,
-    runId: r.run_id === null ? null : Number(r.run_id),
-    parserVersion: r.parser_version,
-  }));
 }
 
 /** Of `ids`, the ones stored (for relation links). */
@@ -303,11 +316,12 @@ function exportTexts(r: Record<string, unknown>, l: Lang): ExportTexts | null {
  * keyset batches rather than a server-side cursor, so it works alike on PGlite, holds no
  * transaction open while a slow client reads, and memory stays one batch whatever the total.
  */
-export async function* exportQuestions(db: Queryable, filter: QuestionFilter = {}, batchSize = 1000): AsyncGenerator<ExportQuestion[]> {
+export async function* exportQuestions(db: Queryable, filter: QuestionFilter = {}, batchSize = 1000, deadlines: DeadlineOptions = {}): AsyncGenerator<ExportQuestion[]> {
+  await fillAddresseeKeys(db, filter);
   let after: [number, number] | null = null;
   for (;;) {
     const params: unknown[] = [];
-    const where = filterConditions(filter, params);
+    const where = filterConditions(filter, params, 'ids', deadlines);
     if (after) where.push(`(q.legislature, q.number) > ($${params.push(after[0])}::int, $${params.push(after[1])}::int)`);
     const { rows } = await db.query<Record<string, unknown>>(
       `SELECT q.id, q.legislature, q.number, q.status, q.author_name, q.author_party, q.sent_date, q.answer_deadline,

@@ -92,7 +92,7 @@ export async function seedQuestions(db: Db, questions: readonly SeedQuestion[] =
   for (const s of questions) {
     const base = generated[s.number - 1]!;
     const record = mergeBilingual(printedAndParsed(page(base.fr, s, 'fr')), printedAndParsed(page(base.nl, s, 'nl')));
-    await upsertQuestion(db, record, { parserVersion: 'test', now: s.firstSeen ?? FIRST_CRAWL });
+    await upsertQuestion(db, record, { parserVersion: 'test', now: s.firstSeen ?? FIRST_CRAWL, history: false });
   }
 }
 

@@ -279,7 +279,22 @@ describe('the HTTP API on PostgreSQL', () => {
       await t.db.transaction((tx) => insertEvents(tx, [{ type: 'answer_arrived', questionId: '8-1', lang: 'nl', key: 'late', payload: {} }], []));
       const third = await get(second.body.next);
       expect(third.body.items.map((e: { questionId: string }) => e.questionId)).toEqual(['8-1']);
-      expect((await get('/api/events?question=8-1')).body.items).toHaveLength(1);
+      expect((await get('/api/events?question=8-1&type=answer_arrived')).body.items).toHaveLength(1);
+      // Storing 8-1 was an event too.
+      expect((await get('/api/events?question=8-1')).body.items.map((e: { type: string }) => e.type)).toEqual(['question_new', 'answer_arrived']);
+    });
+  });
+
+  describe('GET /api/lateness', () => {
+    it('gives per addressee what was asked, answered and is oldest unanswered', async () => {
+      const res = await get('/api/lateness?legislature=8');
+      expect(res.status).toBe(200);
+      const justice = res.body.items.find((r: { addresseeKey: string | null }) => r.addresseeKey === 'minister:justice');
+      expect(justice).toMatchObject({ asked: 1, answered: 0, pending: 1, oldestUnanswered: { id: '8-1', link: '/api/questions/8-1' } });
+      expect(justice.label).toMatch(/Justice/);
+      const health = res.body.items.find((r: { names: { nl: string | null } }) => r.names.nl === 'aan de minister van Volksgezondheid');
+      expect(health).toMatchObject({ asked: 1, answered: 1, medianDaysToAnswer: 33, due: 1, answeredByDeadline: 0, shareByDeadline: 0 });
+      expect((await get('/api/lateness?legislature=0')).body).toMatchObject({ status: 400, parameter: 'legislature' });
     });
   });
 

@@ -12,6 +12,7 @@ import { loadConfig } from '../../config/index.ts';
 import { CSV_COLUMNS } from '../../src/export/format.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { insertEvents, type StoredEvent } from '../../src/store/events.ts';
+import { listEvents } from '../../src/store/monitoring.ts';
 import { exportQuestions } from '../../src/store/search.ts';
 import { silentLogger } from '../../src/util/logger.ts';
 import { runCli } from '../cli/run-cli.ts';
@@ -70,8 +71,6 @@ describe('feeds and exports on PostgreSQL', () => {
       insertEvents(
         tx,
         [
-          { type: 'question_new', questionId: '8-1', lang: null, key: '', payload: {} },
-          { type: 'question_new', questionId: '8-4', lang: null, key: '', payload: {} },
           { type: 'answer_arrived', questionId: '8-2', lang: 'fr', key: 'h1', payload: { answerDate: '2024-03-05' } },
           { type: 'answer_arrived', questionId: '8-2', lang: 'nl', key: 'h2', payload: { answerDate: '2024-03-05' } },
           { type: 'answer_arrived', questionId: '7-10', lang: 'fr', key: 'h3', payload: {} },
@@ -122,9 +121,14 @@ describe('feeds and exports on PostgreSQL', () => {
   });
 
   describe('GET /feeds/questions.atom', () => {
-    it('has one entry per new question, and escapes what the Senate wrote', async () => {
+    it('has one entry per new question (storing a question is its question_new event), and escapes what the Senate wrote', async () => {
       const { xml, doc } = await feed('/feeds/questions.atom');
-      expect(doc.feed.entry!.map((e) => (e.category as { '@term': string }[])[0]!['@term'])).toEqual(['question_new', 'question_new']);
+      const stored = (await listEvents(t.db, { types: ['question_new'] })).reverse();
+      expect(stored).toHaveLength(5);
+      expect(doc.feed.entry!.map((e) => e.id)).toEqual(stored.map((e) => `urn:senate-questions:event:${e.id}`));
+      expect(doc.feed.entry!.map((e) => (e.category as { '@term': string }[])[0]!['@term'])).toEqual(Array(5).fill('question_new'));
+      const byParty = (await feed('/feeds/questions.atom?party=MR')).doc.feed.entry!;
+      expect(byParty.map((e) => (e.link as { '@href': string }[])[0]!['@href'])).toEqual(['http://api.example.org/api/questions/8-4']);
       expect(xml).toContain('Zoë &quot;Z&quot; &lt;Dubois&gt; &amp; Co');
       expect(doc.feed.entry![0]!.author).toEqual({ name: 'Zoë "Z" <Dubois> & Co' });
     });

@@ -48,8 +48,8 @@ describe('POST /api/questions/:id/recrawl on the in-process runner', () => {
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
     expect(body.run).toMatchObject({ kind: 'recrawl', status: 'succeeded', legislatures: [8], jobsTotal: 1, jobsDone: 1, questionsChanged: 1 });
-    expect(Array.isArray(body.changes)).toBe(true);
-    expect(Array.isArray(body.events)).toBe(true);
+    expect(body.changes).toEqual([expect.objectContaining({ lang: 'fr', field: 'subject', newValue: 'Sujet corrigé par le Sénat', kind: 'changed' })]);
+    expect(body.events.every((e: { runId: number; questionId: string }) => e.runId === body.run.id && e.questionId === target)).toBe(true);
     // Only that question's pages were asked for.
     const asked = fake.requests().map((r) => r.url).filter((u) => u.includes('SchriftelijkeVraag'));
     expect(asked.length).toBeGreaterThan(0);

@@ -36,7 +36,8 @@ export async function exportCommand(opts: ExportOptions, io: Io): Promise<void> 
         if (io.stdout.write(chunk) === false && io.stdout instanceof EventEmitter) await once(io.stdout, 'drain');
       }
     } else {
-      const source = Readable.from(exportLines(opts.format, lines()));
+      // One batch (1,000 rows of text) buffered at most, not Readable.from's default of 16.
+      const source = Readable.from(exportLines(opts.format, lines()), { highWaterMark: 1 });
       const target = path.resolve(io.cwd, opts.output);
       const partial = `${target}.partial-${process.pid}`;
       try {

@@ -1,17 +1,22 @@
 /**
- * `senate-questions serve [--port 8080] [--host 127.0.0.1]`: the HTTP API, feeds and exports
- * until SIGTERM/SIGINT. On the embedded default it holds the embedded database while it runs
- * (one process at a time); with DATABASE_URL any number of servers, workers and crawls share it.
- * A recrawl asked through the API is queued for the fleet with REDIS_URL, else run in this process.
+ * `senate-questions serve [--port 8080] [--host 127.0.0.1]`: the HTTP API, feeds and exports,
+ * the dashboard, /metrics, /healthz and /readyz (and, with REDIS_URL, Bull Board at
+ * /admin/queues) until SIGTERM/SIGINT. On the embedded default it holds the embedded database
+ * while it runs (one process at a time); with DATABASE_URL any number of servers, workers and
+ * crawls share it. A recrawl asked through the API goes to the fleet's recrawl lane with
+ * REDIS_URL, else runs in this process.
  */
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { bullEnqueue, createQueues, redisConnection } from '../../../workers/bullmq.ts';
+import { hostname } from 'node:os';
+import { bullLaneEnqueue, createQueues, createRecrawlQueue } from '../../../workers/bullmq.ts';
 import { createInProcessRunner } from '../../../workers/in-process.ts';
+import { closeRedis, redisConnection } from '../../../workers/redis.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
-import { recrawlVia } from '../../http/recrawl.ts';
-import { operationsPlugins } from '../../http/operations.ts';
-import { buildServer } from '../../http/server.ts';
+import { dashboardPlugin } from '../../http/dashboard/plugin.ts';
+import { healthPlugin } from '../../http/health.ts';
+import { metricsPlugin } from '../../http/metrics.ts';
+import { queuesBoardPlugin } from '../../http/queues-board.ts';
+import { recrawlVia, type Recrawler } from '../../http/recrawl.ts';
+import { buildServer, type ServerPlugin } from '../../http/server.ts';
 import { createLogger } from '../../util/logger.ts';
 import { configFor } from '../config.ts';
 import { openStore } from '../context.ts';
@@ -37,31 +42,39 @@ export async function serve(opts: ServeOptions, io: Io): Promise<void> {
     logger.flush();
   };
   try {
-    let recrawl;
-    let redis: Redis | undefined;
-    let queueList: Queue[] = [];
+    let recrawl: Recrawler;
+    const plugins: ServerPlugin[] = [(app) => app.register(dashboardPlugin, { db, config })];
     if (config.redisUrl) {
-      const connection = redisConnection(config.redisUrl);
-      redis = connection;
-      const queues = createQueues(connection, { prefix: config.queuePrefix });
-      queueList = Object.values(queues);
-      cleanups.unshift(['queues', async () => {
-        await Promise.all(Object.values(queues).map((q) => q.close()));
-        await connection.quit();
-      }]);
-      recrawl = recrawlVia(db, bullEnqueue(db, queues));
+      const connection = redisConnection(config.redisUrl, { logger, label: 'serve' });
+      const queues = [...Object.values(createQueues(connection, { prefix: config.queuePrefix }))];
+      const recrawlQueue = createRecrawlQueue(connection, { prefix: config.queuePrefix });
+      cleanups.unshift([
+        'queues',
+        async () => {
+          await Promise.all([...queues, recrawlQueue].map((q) => q.close()));
+          await closeRedis(connection);
+        },
+      ]);
+      recrawl = recrawlVia(db, bullLaneEnqueue(db, recrawlQueue), { runner: 'bullmq' });
+      plugins.push(
+        (app) => app.register(metricsPlugin, { db, queues: [...queues, recrawlQueue] }),
+        (app) => app.register(healthPlugin, { db, redis: connection }),
+        (app) => app.register(queuesBoardPlugin, { queues: [...queues, recrawlQueue], token: config.apiToken }),
+      );
     } else {
       const fetcher = createPoliteFetcher({ config, logger, db });
       const runner = createInProcessRunner({ config, db, fetcher, logger, concurrency: config.workerConcurrency });
       cleanups.unshift(['runner', () => runner.close()], ['fetcher', () => fetcher.close()]);
-      recrawl = recrawlVia(db, (runId, jobs) => runner.enqueue(runId, jobs));
+      recrawl = recrawlVia(db, (runId, jobs) => runner.enqueue(runId, jobs), { runner: 'in-process', host: hostname(), pid: process.pid });
+      plugins.push(
+        (app) => app.register(metricsPlugin, { db }),
+        (app) => app.register(healthPlugin, { db }),
+      );
     }
-    // The dashboard at the root, /metrics, /healthz and /readyz, and (with Redis) the read-only queue board.
-    const plugins = operationsPlugins({ queues: queueList, redis: redis ?? null });
-    const app = await buildServer({ db, config, logger, recrawl, redis, plugins });
+    const app = await buildServer({ db, config, logger, recrawl, plugins });
     cleanups.unshift(['http', () => app.close()]);
     const address = await app.listen({ port: opts.port ?? DEFAULT_PORT, host: opts.host ?? DEFAULT_HOST });
-    io.stderr.write(`listening on ${address} (API reference: ${address}/docs)\n`);
+    io.stderr.write(`listening on ${address} (dashboard: ${address}/, API reference: ${address}/docs)\n`);
   } catch (e) {
     await cleanup();
     throw e;

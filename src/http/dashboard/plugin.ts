@@ -11,9 +11,9 @@ import { describeAddresseeKey } from '../../senate/addressee.ts';
 import { parseQuestionId } from '../../senate/urls.ts';
 import { lastRun } from '../../store/dashboard.ts';
 import type { Db } from '../../store/db.ts';
-import { answersSince, latenessByAddressee, pendingQuestions } from '../../store/monitoring.ts';
+import { answersSince, latenessByAddressee, pendingQuestions, questionHistory } from '../../store/monitoring.ts';
 import { getQuestion } from '../../store/questions.ts';
-import { questionChanges, searchQuestions, storedIds } from '../../store/search.ts';
+import { searchQuestions, storedIds } from '../../store/search.ts';
 import { barChart } from './chart.ts';
 import { html, layout, type Page } from './html.ts';
 import { arrivalLine, pendingLine, questionTable, runSummary, summaryLine } from './lists.ts';
@@ -122,8 +122,8 @@ ${charted.length > 0 ? barChart(charted, { title: 'Questions not answered by the
       return send(reply, { title: `Question ${id}`, body: html`<h1>Question ${id}</h1><p>This question is not stored (yet): the next crawl that finds it will store it.</p>` }, 404);
     }
     const targets = q.relations.flatMap((r) => (r.target ? [r.target] : []));
-    const [history, stored] = await Promise.all([questionChanges(db, id), storedIds(db, targets)]);
-    return send(reply, { title: `Question ${id}`, body: questionPage(q, history, stored, base) });
+    const [history, stored] = await Promise.all([questionHistory(db, id), storedIds(db, targets)]);
+    return send(reply, { title: `Question ${id}`, body: questionPage(q, history?.changes ?? [], stored, base) });
   });
 
   app.get<{ Querystring: { q?: string } }>('/search', async (req, reply) => {

@@ -1,7 +1,7 @@
 /** GET /api/events: the event stream, polled by sequence (`after`) so that a client never misses one. */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { listEventFeed } from '../../store/event-feed.ts';
 import { EVENT_TYPES, eventJson, type EventType } from '../../store/events.ts';
+import { listEvents } from '../../store/monitoring.ts';
 import { problemResponses } from '../problem.ts';
 import { questionIdPattern } from '../schemas.ts';
 import type { RouteOptions } from '../server.ts';
@@ -57,10 +57,10 @@ export const eventRoutes: FastifyPluginAsync<RouteOptions> = async (app, { deps 
     },
     async (request) => {
       const { type, since, after, question, limit } = request.query;
-      const events = await listEventFeed(deps.db, {
+      const events = await listEvents(deps.db, {
         types: type,
         since: since === undefined ? undefined : new Date(since),
-        after,
+        afterSeq: after,
         questionId: question,
         limit: limit + 1,
       });

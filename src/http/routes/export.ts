@@ -39,7 +39,8 @@ export const exportRoutes: FastifyPluginAsync<RouteOptions> = async (app, { deps
       async (request, reply) => {
         const { since, ...rest } = request.query;
         const filter = { ...filterOf(rest), changedSince: since === undefined ? undefined : new Date(since) };
-        const body = Readable.from(exportLines(format, exportQuestions(deps.db, filter)));
+        // One batch (1,000 rows of text) buffered at most, not Readable.from's default of 16.
+        const body = Readable.from(exportLines(format, exportQuestions(deps.db, filter)), { highWaterMark: 1 });
         return reply
           .type(MEDIA[format])
           .header('content-disposition', `attachment; filename="senate-questions.${format}"`)

@@ -1,8 +1,9 @@
 /** GET /feeds/answers.atom and /feeds/questions.atom: Atom feeds of events, filterable by addressee, author and party. */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Db } from '../../store/db.ts';
 import { listEventFeed, type EventWithQuestion } from '../../store/event-feed.ts';
-import type { EventType } from '../../store/events.ts';
-import { atomDocument } from '../atom.ts';
+import { answerFeed } from '../../store/monitoring.ts';
+import { atomDocument, type AtomEntry } from '../atom.ts';
 import { problemResponses } from '../problem.ts';
 import type { RouteOptions } from '../server.ts';
 
@@ -13,22 +14,19 @@ interface FeedQuery {
   limit: number;
 }
 
-const FEEDS: { path: string; types: EventType[]; title: string; subtitle: string; entryTitle: (e: EventWithQuestion) => string }[] = [
-  {
-    path: '/feeds/answers.atom',
-    types: ['answer_arrived'],
-    title: "Answers to the Belgian Senate's written questions",
-    subtitle: 'One entry per answer that arrived (in a language).',
-    entryTitle: (e) => `Answer${e.lang ? ` (${e.lang})` : ''}: ${questionLabel(e)}`,
-  },
-  {
-    path: '/feeds/questions.atom',
-    types: ['question_new'],
-    title: "New written questions in the Belgian Senate",
-    subtitle: 'One entry per question first seen.',
-    entryTitle: (e) => `New question: ${questionLabel(e)}`,
-  },
-];
+interface FeedFilter {
+  addressee?: string | undefined;
+  author?: string | undefined;
+  party?: string | undefined;
+  limit: number;
+}
+
+interface Feed {
+  path: string;
+  title: string;
+  subtitle: string;
+  entries(db: Db, filter: FeedFilter, base: string): Promise<AtomEntry[]>;
+}
 
 function questionLabel(e: EventWithQuestion): string {
   const title = e.question?.title.fr ?? e.question?.title.nl;
@@ -41,10 +39,55 @@ function summary(e: EventWithQuestion): string {
   if (q?.title.fr) lines.push(`FR: ${q.title.fr}`);
   if (q?.title.nl) lines.push(`NL: ${q.title.nl}`);
   if (q?.authorName) lines.push(`${q.authorName}${q.authorParty ? ` (${q.authorParty})` : ''}`);
-  const date = e.payload.answerDate ?? e.payload.date;
-  if (typeof date === 'string') lines.push(`${date}`);
   return lines.join('\n');
 }
+
+const eventUrn = (id: string) => `urn:senate-questions:event:${id}`;
+const byline = (name: string | null, party: string | null) => (name ? `${name}${party ? ` (${party})` : ''}` : null);
+
+const FEEDS: Feed[] = [
+  {
+    path: '/feeds/answers.atom',
+    title: "Answers to the Belgian Senate's written questions",
+    subtitle: 'One entry per answer that arrived (in a language).',
+    async entries(db, filter, base) {
+      return (await answerFeed(db, filter)).map((a) => ({
+        id: eventUrn(a.eventId),
+        title: `Answer${a.lang ? ` (${a.lang})` : ''}: ${a.questionId} ${a.subject.fr ?? a.subject.nl ?? a.title.fr ?? a.title.nl ?? ''}`.trim(),
+        updated: a.seenAt,
+        link: `${base}/api/questions/${a.questionId}`,
+        author: a.author ?? undefined,
+        categories: ['answer_arrived'],
+        summary: [
+          a.title.fr && `FR: ${a.title.fr}${a.subject.fr ? ` – ${a.subject.fr}` : ''}`,
+          a.title.nl && `NL: ${a.title.nl}${a.subject.nl ? ` – ${a.subject.nl}` : ''}`,
+          byline(a.author, a.party),
+          a.addressee.fr ?? a.addressee.nl,
+          a.answerDate && `Answer of ${a.answerDate}`,
+          a.excerpt,
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      }));
+    },
+  },
+  {
+    path: '/feeds/questions.atom',
+    title: 'New written questions in the Belgian Senate',
+    subtitle: 'One entry per question first seen.',
+    async entries(db, filter, base) {
+      return (await listEventFeed(db, { ...filter, types: ['question_new'], order: 'desc' })).map((e) => ({
+        id: eventUrn(e.id),
+        title: `New question: ${questionLabel(e)}`,
+        updated: e.occurredAt,
+        link: e.questionId ? `${base}/api/questions/${e.questionId}` : undefined,
+        author: e.question?.authorName ?? undefined,
+        categories: [e.type],
+        summary: summary(e),
+      }));
+    },
+  },
+];
 
 function origin(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
@@ -59,12 +102,12 @@ export const feedRoutes: FastifyPluginAsync<RouteOptions> = async (app, { deps }
         schema: {
           tags: ['feeds'],
           summary: feed.title,
-          description: `${feed.subtitle} Entry ids are the events' stable ids (urn:senate-questions:event:…).`,
+          description: `${feed.subtitle} Newest first. Entry ids are the events' stable ids (urn:senate-questions:event:…).`,
           querystring: {
             type: 'object',
             additionalProperties: false,
             properties: {
-              addressee: text('Part of the addressee (minister), in either language.'),
+              addressee: text('The addressee: a key (minister:justice), a title or portfolio word in French or Dutch, or part of the printed title.'),
               author: text("Part of the author's name."),
               party: text("The author's party."),
               limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
@@ -78,23 +121,15 @@ export const feedRoutes: FastifyPluginAsync<RouteOptions> = async (app, { deps }
       },
       async (request, reply) => {
         const { addressee, author, party, limit } = request.query;
-        const events = await listEventFeed(deps.db, { types: feed.types, addressee, author, party, limit, order: 'desc' });
         const base = origin(request);
+        const entries = await feed.entries(deps.db, { addressee, author, party, limit }, base);
         const xml = atomDocument({
           id: `${base}${feed.path}`,
           title: feed.title,
           subtitle: feed.subtitle,
           self: `${base}${request.url}`,
-          updated: events[0]?.occurredAt ?? new Date(),
-          entries: events.map((e) => ({
-            id: `urn:senate-questions:event:${e.id}`,
-            title: feed.entryTitle(e),
-            updated: e.occurredAt,
-            link: e.questionId ? `${base}/api/questions/${e.questionId}` : undefined,
-            author: e.question?.authorName ?? undefined,
-            categories: [e.type],
-            summary: summary(e),
-          })),
+          updated: entries[0]?.updated ?? new Date(),
+          entries,
         });
         return reply.type('application/atom+xml; charset=utf-8').send(xml);
       },

@@ -1,8 +1,9 @@
 /** GET /api/questions (search, filters, keyset pages) and GET /api/questions/:id (one question, whole). */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { QuestionStatus } from '../../senate/question-record.ts';
-import { getQuestion } from '../../store/questions.ts';
-import { QUESTION_SORTS, QUESTION_STATUSES, questionChanges, searchQuestions, storedIds, type QuestionCursor, type QuestionFilter, type QuestionSort } from '../../store/search.ts';
+import { brusselsDate, questionHistory } from '../../store/monitoring.ts';
+import { getQuestion, type StoredQuestion } from '../../store/questions.ts';
+import { QUESTION_SORTS, QUESTION_STATUSES, searchQuestions, storedIds, type QuestionCursor, type QuestionFilter, type QuestionSort } from '../../store/search.ts';
 import { badParameter, HttpProblem, problemResponses } from '../problem.ts';
 import { questionIdPattern } from '../schemas.ts';
 import type { RouteOptions } from '../server.ts';
@@ -14,14 +15,17 @@ const isoDate = (description: string) => ({ type: 'string', format: 'date', desc
 export const filterProperties = {
   legislature: { type: 'integer', minimum: 1, maximum: 99, description: 'Legislature number, e.g. 8.' },
   status: { type: 'string', enum: QUESTION_STATUSES },
-  addressee: text('Part of the addressee (minister), in either language, case-insensitive.'),
+  addressee: text('The addressee: a key (minister:justice), a title or portfolio word in French or Dutch (Justice, Justitie), or part of the printed title.'),
   author: text("Part of the author's name, case-insensitive."),
   party: text("The author's party, case-insensitive."),
   sentFrom: isoDate('Sent on or after (YYYY-MM-DD).'),
   sentTo: isoDate('Sent on or before.'),
   answeredFrom: isoDate('Answered on or after.'),
   answeredTo: isoDate('Answered on or before.'),
-  overdue: { type: 'boolean', description: 'true: pending with the answer deadline passed; false: all others.' },
+  overdue: {
+    type: 'boolean',
+    description: 'true: pending, still served, past its deadline (the printed one, or the date sent plus DEADLINE_ESTIMATE_DAYS), in Brussels time; false: all others.',
+  },
   q: {
     type: 'string',
     minLength: 1,
@@ -123,7 +127,12 @@ export const questionRoutes: FastifyPluginAsync<RouteOptions> = async (app, { de
     },
     async (request, reply) => {
       const { sort, limit, after } = request.query;
-      const page = await searchQuestions(db, filterOf(request.query), { sort, limit, after: after === undefined ? null : decodeCursor(sort, after) });
+      const page = await searchQuestions(db, filterOf(request.query), {
+        sort,
+        limit,
+        after: after === undefined ? null : decodeCursor(sort, after),
+        deadlineEstimateDays: deps.config.deadlineEstimateDays,
+      });
       const next = page.next ? nextLink(request, encodeCursor(sort, page.next)) : null;
       if (next) reply.header('link', `<${next}>; rel="next"`);
       return { items: page.items.map((q) => ({ ...q, links: { self: `/api/questions/${q.id}` } })), next };
@@ -149,25 +158,27 @@ export const questionRoutes: FastifyPluginAsync<RouteOptions> = async (app, { de
       const q = await getQuestion(db, id);
       if (!q) throw new HttpProblem(404, `question ${id} is not stored`);
       const targets = q.relations.filter((r) => r.targetType === 'written_question' && r.target).map((r) => r.target!);
-      const [history, stored] = await Promise.all([questionChanges(db, id), storedIds(db, targets)]);
+      const [history, stored] = await Promise.all([questionHistory(db, id), storedIds(db, targets)]);
       const { events, relations, ...rest } = q;
       return {
         ...rest,
-        overdue: q.status === 'pending' && q.answerDeadline !== null && q.answerDeadline < todayIso(),
+        overdue: isOverdue(q, deps.config.deadlineEstimateDays),
         chronology: events,
         relations: relations.map((r) => ({
           ...r,
           stored: r.target !== null && stored.has(r.target),
           links: r.targetType === 'written_question' && r.target ? { self: `/api/questions/${r.target}` } : {},
         })),
-        history,
+        history: (history?.changes ?? []).map(({ old, new: value, ...c }) => ({ ...c, oldValue: old, newValue: value })),
         links: { self: `/api/questions/${id}`, events: `/api/events?question=${id}` },
       };
     },
   );
 };
 
-/** Today as the database's current_date sees it in UTC sessions (the listing's overdue uses the database). */
-function todayIso(): string {
-  return new Date().toISOString().slice(0, 10);
+/** The listing's overdue (src/store/search.ts), for one question read whole. */
+function isOverdue(q: StoredQuestion, deadlineEstimateDays: number, now = new Date()): boolean {
+  if (q.status !== 'pending' || q.goneSince !== null) return false;
+  const deadline = q.answerDeadline ?? (q.sentDate ? new Date(Date.parse(q.sentDate) + deadlineEstimateDays * 86_400_000).toISOString().slice(0, 10) : null);
+  return deadline !== null && deadline < brusselsDate(now);
 }

@@ -7,10 +7,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { listEventFeed } from '../../store/event-feed.ts';
 import { eventJson } from '../../store/events.ts';
+import { listEvents } from '../../store/monitoring.ts';
 import { getRun, type CrawlRun } from '../../store/runs.ts';
-import { questionChanges, storedIds } from '../../store/search.ts';
+import { storedIds } from '../../store/search.ts';
+import { runChanges } from '../../store/watch.ts';
 import { HttpProblem, problemResponses } from '../problem.ts';
 import { questionIdPattern } from '../schemas.ts';
 import type { RouteOptions } from '../server.ts';
@@ -55,7 +56,20 @@ export const recrawlRoutes: FastifyPluginAsync<RouteOptions> = async (app, { dep
             required: ['run', 'changes', 'events'],
             properties: {
               run: { $ref: 'Run#' },
-              changes: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              changes: {
+                type: 'array',
+                description: 'The fields this run changed.',
+                items: {
+                  type: 'object',
+                  properties: {
+                    lang: { type: ['string', 'null'] },
+                    field: { type: 'string' },
+                    oldValue: {},
+                    newValue: {},
+                    kind: { type: 'string' },
+                  },
+                },
+              },
               events: { type: 'array', items: { $ref: 'Event#' } },
             },
           },
@@ -90,10 +104,10 @@ export const recrawlRoutes: FastifyPluginAsync<RouteOptions> = async (app, { dep
   );
 
   async function whatChanged(run: CrawlRun, id: string) {
-    const [changes, events] = await Promise.all([questionChanges(deps.db, id), listEventFeed(deps.db, { questionId: id, limit: 1000 })]);
+    const [changes, events] = await Promise.all([runChanges(deps.db, run.id), listEvents(deps.db, { questionId: id, limit: 1000 })]);
     return {
       run: runJson(run),
-      changes: changes.filter((c) => c.runId === run.id),
+      changes: changes.filter((c) => c.questionId === id),
       events: events.filter((e) => e.runId === run.id).map(eventJson),
     };
   }
