@@ -4,11 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
-import { dashboardPlugin } from '../../src/http/dashboard/plugin.ts';
-import { healthPlugin } from '../../src/http/health.ts';
-import { metricsPlugin } from '../../src/http/metrics.ts';
-import { queuesBoardPlugin } from '../../src/http/queues-board.ts';
-import { buildServer, type ServerPlugin } from '../../src/http/server.ts';
+import { operationsPlugins } from '../../src/http/operations.ts';
+import { buildServer } from '../../src/http/server.ts';
 import { silentLogger } from '../../src/util/logger.ts';
 import { pgTestDb, type TestDb } from '../helpers/db.ts';
 import { TEST_REDIS_URL } from '../helpers/fleet.ts';
@@ -27,15 +24,7 @@ describe('the server with its operations plugins', () => {
     await store(t.db, NAMED);
     redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
     queue = new Queue('discover', { connection: redis, prefix: `test-${randomUUID()}` });
-    const config = loadConfig({ API_TOKEN: TOKEN });
-    // As serve registers them with REDIS_URL.
-    const plugins: ServerPlugin[] = [
-      (a) => a.register(dashboardPlugin, { db: t.db, config }),
-      (a) => a.register(metricsPlugin, { db: t.db, queues: [queue] }),
-      (a) => a.register(healthPlugin, { db: t.db, redis }),
-      (a) => a.register(queuesBoardPlugin, { queues: [queue], token: config.apiToken }),
-    ];
-    app = await buildServer({ db: t.db, config, logger: silentLogger, plugins });
+    app = await buildServer({ db: t.db, config: loadConfig({ API_TOKEN: TOKEN }), logger: silentLogger, plugins: operationsPlugins({ queues: [queue], redis }) });
   });
   afterAll(async () => {
     await app?.close();

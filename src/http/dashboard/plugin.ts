@@ -122,8 +122,8 @@ ${charted.length > 0 ? barChart(charted, { title: 'Questions not answered by the
       return send(reply, { title: `Question ${id}`, body: html`<h1>Question ${id}</h1><p>This question is not stored (yet): the next crawl that finds it will store it.</p>` }, 404);
     }
     const targets = q.relations.flatMap((r) => (r.target ? [r.target] : []));
-    const [history, stored] = await Promise.all([questionHistory(db, id), storedIds(db, targets)]);
-    return send(reply, { title: `Question ${id}`, body: questionPage(q, history?.changes ?? [], stored, base) });
+    const [history, stored] = await Promise.all([questionHistory(db, id).then((h) => h?.changes ?? []), storedIds(db, targets)]);
+    return send(reply, { title: `Question ${id}`, body: questionPage(q, history, stored, base) });
   });
 
   app.get<{ Querystring: { q?: string } }>('/search', async (req, reply) => {
