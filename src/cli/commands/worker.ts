@@ -1,5 +1,5 @@
 /** `senate-questions worker`: one worker process of the BullMQ fleet, until SIGTERM/SIGINT. */
-import { createQueues, redisConnection, startFleetWorker } from '../../../workers/bullmq.ts';
+import { createQueues, createRecrawlQueue, redisConnection, startFleetWorker } from '../../../workers/bullmq.ts';
 import { closeRedis, fetcherRedis, waitForRedis } from '../../../workers/redis.ts';
 import { chromiumProblem } from '../../crawl/chromium-check.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
@@ -94,7 +94,7 @@ export async function worker(opts: { concurrency?: number; metricsPort?: number 
 async function startWorkerMetrics(db: Db, redisUrl: string, prefix: string, port: number) {
   const { startMetricsServer } = await import('../../http/metrics-server.ts');
   const connection = redisConnection(redisUrl);
-  const queues = Object.values(createQueues(connection, { prefix }));
+  const queues = [...Object.values(createQueues(connection, { prefix })), createRecrawlQueue(connection, { prefix })];
   const server = await startMetricsServer({ db, queues, redis: connection, port });
   return {
     port: server.port,

@@ -26,6 +26,6 @@ export function wordDiff(oldValue: unknown, newValue: unknown): SafeHtml {
 export function historyList(entries: readonly QuestionChange[]): SafeHtml {
   if (entries.length === 0) return html`<p class="muted">No change since the question was first stored.</p>`;
   return html`<ol class="history">${entries.map(
-    (e) => html`<li><h3>${e.field}${e.lang ? ` (${e.lang.toUpperCase()})` : ''} <span class="muted">· ${when(e.observedAt)}${e.cause === 'parser' ? ' · read again by a newer parser' : ''}${e.kind === 'source_field_missing' ? ' · no longer on the page; the stored value was kept' : ''}</span></h3>${wordDiff(e.old, e.new)}</li>`,
+    (e) => html`<li><h3>${e.field}${e.lang ? ` (${e.lang.toUpperCase()})` : ''} <span class="muted">· ${when(e.observedAt)}${e.cause === 'parser' ? ' · read again by a newer parser' : ''}${e.kind === 'source_field_missing' ? ' · no longer on the page; the stored value was kept' : ''}${e.kind === 'reformatted' ? ' · whitespace only' : ''}</span></h3>${wordDiff(e.old, e.new)}</li>`,
   )}</ol>`;
 }

@@ -11,7 +11,7 @@ import { describeAddresseeKey } from '../../senate/addressee.ts';
 import { parseQuestionId } from '../../senate/urls.ts';
 import { lastRun } from '../../store/dashboard.ts';
 import type { Db } from '../../store/db.ts';
-import { answersSince, latenessByAddressee, overdueQuestions, pendingQuestions, questionHistory } from '../../store/monitoring.ts';
+import { answersSince, latenessByAddressee, pendingQuestions, questionHistory } from '../../store/monitoring.ts';
 import { getQuestion } from '../../store/questions.ts';
 import { searchQuestions, storedIds } from '../../store/search.ts';
 import { barChart } from './chart.ts';
@@ -56,8 +56,12 @@ export async function dashboardPlugin(app: FastifyInstance, opts: DashboardOptio
   app.get('/', async (_req, reply) => {
     const now = new Date();
     // One after the other: each monitoring read first brings the addressee keys up to date.
-    const overdue = await overdueQuestions(db, {}, { deadlineEstimateDays, now });
-    const pending = (await pendingQuestions(db, {}, { deadlineEstimateDays, now })).filter((q) => !(q.daysOverdue !== null && q.daysOverdue > 0));
+    // One read of every pending question, split here: overdue (the earliest deadline first, as
+    // overdueQuestions orders them) and the rest (the longest waiting first).
+    const waiting = await pendingQuestions(db, {}, { deadlineEstimateDays, now });
+    const isOverdue = (q: (typeof waiting)[number]) => q.daysOverdue !== null && q.daysOverdue > 0;
+    const overdue = waiting.filter(isOverdue).sort((a, b) => (a.deadline! < b.deadline! ? -1 : a.deadline! > b.deadline! ? 1 : 0));
+    const pending = waiting.filter((q) => !isOverdue(q));
     const answers = (await answersSince(db, new Date(now.getTime() - recentDays * 86_400_000))).reverse();
     const run = await lastRun(db);
     const first = (n: number) => (n > limit ? `; the first ${limit}` : '');
