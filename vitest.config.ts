@@ -28,6 +28,7 @@ const UNIT = [
   'test/http/atom.test.ts',
   'test/export/format.test.ts',
   'test/jobs/judge-run-rules.test.ts',
+  'test/http/sanitize.test.ts',
 ];
 
 const E2E = [

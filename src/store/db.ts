@@ -165,6 +165,8 @@ async function ensureSchema(pool: pg.Pool, schema: string): Promise<void> {
   const exists = await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
   if ((exists.rowCount ?? 0) > 0) return;
   const client = await pool.connect();
+  // Its failure reaches us through the query; an unheard 'error' event would kill the process.
+  client.on('error', () => undefined);
   try {
     await client.query('BEGIN');
     await client.query(migrationLockSql('$1::text'), [schema]);

@@ -6,8 +6,9 @@
  * rows). The planning is pure (`planHistory`); `writeHistory` stores a plan.
  *
  * Rules:
- * - A text that differs only in whitespace is stored as printed, but it is formatting churn: a
- *   `reformatted` change row (so that replay stays exact), no event.
+ * - A text of the Senate's that differs only in whitespace is formatting churn, not a change:
+ *   the stored text stays and nothing is written. A reparse that reads a text with other
+ *   whitespace (a parser's paragraph fix) stores it, as a `reformatted` row, no event.
  * - A field that vanished from the page keeps its stored value; a `source_field_missing` row
  *   says so, once (not again while the field stays missing).
  * - A language seen for the first time records each of its fields (old value null) so that the
@@ -33,7 +34,7 @@ import { insertEvents, type EventType, type NewEvent, type WebhookEndpoint } fro
 
 /** What a change is attributed to: the Senate's page changed, or a newer parser read the same page differently. */
 export type ChangeCause = 'senate' | 'parser';
-/** `changed`: stored; `reformatted`: stored, whitespace only; `source_field_missing`: not on the page, stored value kept. */
+/** `changed`: stored; `reformatted`: stored, whitespace only (a reparse); `source_field_missing`: not on the page, stored value kept. */
 export type ChangeKind = 'changed' | 'reformatted' | 'source_field_missing';
 
 /** One `changes` row to write; values are canonical (the field table's JSON shape). */
@@ -113,14 +114,22 @@ export function planHistory(before: BilingualQuestion, after: BilingualQuestion,
   const changes: PlannedChange[] = [];
   const missing = new Set(missingFields(before, after));
   const record: BilingualQuestion = { ...after, texts: { ...after.texts } };
+  const keepStored = (lang: Lang | null, field: FieldName) => {
+    if (lang === null) (record as unknown as Record<string, unknown>)[field] = before[field as SharedFieldName];
+    else record.texts[lang] = { ...record.texts[lang]!, [field]: before.texts[lang]![field as TextFieldName] };
+  };
   for (const d of diffQuestion(before, after)) {
     const ref = changeRef(d.lang, d.field);
     const old = canonical(d.field, d.old);
     if (missing.has(ref)) {
       // Not on the page: the stored value stays.
-      if (d.lang === null) (record as unknown as Record<string, unknown>)[d.field] = before[d.field as SharedFieldName];
-      else record.texts[d.lang] = { ...record.texts[d.lang]!, [d.field]: before.texts[d.lang]![d.field as TextFieldName] };
+      keepStored(d.lang, d.field);
       if (!opts.openMissing?.has(ref)) changes.push({ lang: d.lang, field: d.field, kind: 'source_field_missing', old, new: null });
+      continue;
+    }
+    if (d.whitespaceOnly && opts.cause === 'senate') {
+      // The Senate's formatting churn is not a change: nothing is written, the stored text stays.
+      keepStored(d.lang, d.field);
       continue;
     }
     // A language stored for the first time is all "different" (old null): recorded so it can be replayed.

@@ -54,7 +54,7 @@ export function build(s: Spec): QuestionInput {
 }
 
 export async function store(db: Db, specs: readonly Spec[]): Promise<void> {
-  for (const s of specs) await upsertQuestion(db, build(s), { parserVersion: 'test', history: false });
+  for (const s of specs) await upsertQuestion(db, build(s), { parserVersion: 'test' });
 }
 
 /** The hand-made questions every filter is checked against. */

@@ -58,6 +58,25 @@ describe('Bull Board at /admin/queues', () => {
     expect(await queue.getWaitingCount()).toBe(1);
   });
 
+  it('lets a browser sign in once with the token at /admin/login, by a cookie that holds no token', async () => {
+    const form = await app.inject({ url: '/admin/login' });
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('<label for="token">');
+    const wrong = await app.inject({ method: 'POST', url: '/admin/login', payload: 'token=nope', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.headers['set-cookie']).toBeUndefined();
+    const right = await app.inject({ method: 'POST', url: '/admin/login', payload: `token=${TOKEN}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(right.statusCode).toBe(303);
+    expect(right.headers.location).toBe('/admin/queues');
+    const cookie = String(right.headers['set-cookie']);
+    expect(cookie).toMatch(/^sq_admin=[0-9a-f]{64}; Path=\/admin; HttpOnly; SameSite=Strict$/);
+    expect(cookie).not.toContain(TOKEN);
+    const pair = cookie.split(';')[0]!;
+    expect((await app.inject({ url: '/admin/queues/api/queues', headers: { cookie: pair } })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/admin/queues/api/queues', headers: { cookie: `sq_admin=${'0'.repeat(64)}` } })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'PUT', url: '/admin/queues/api/queues/fetch-question/pause', headers: { cookie: pair } })).statusCode).toBe(405);
+  });
+
   it('is closed to everyone when API_TOKEN is unset', async () => {
     const closed = Fastify();
     await closed.register(queuesBoardPlugin, { queues: [queue], token: undefined });

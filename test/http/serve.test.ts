@@ -70,13 +70,14 @@ describe('senate-questions serve on the embedded database', () => {
     expect((await json('/openapi.json')).body.openapi).toBe('3.1.0');
   });
 
-  it('serves the dashboard, /healthz, /readyz and /metrics beside the API', async () => {
+  it('serves the dashboard at the root, /metrics, and is ready on the embedded database', async () => {
     const home = await fetch(`${base}/`);
     expect(home.status).toBe(200);
-    expect(home.headers.get('content-type')).toMatch(/^text\/html/);
-    expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    expect((await fetch(`${base}/readyz`)).status).toBe(200);
-    expect(await (await fetch(`${base}/metrics`)).text()).toContain('http_requests_total');
+    expect(await home.text()).toContain('href="/questions/8-1"');
+    expect(await (await fetch(`${base}/metrics`)).text()).toContain('senate_freshness_lag_seconds');
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: { ok: true, detail: 'embedded PostgreSQL answers' } } });
   });
 
   it('stops on SIGTERM with exit 0 and lets go of the embedded database', async () => {

@@ -110,7 +110,7 @@ describe('run health', () => {
 
   describe('when the Senate changed its markup', () => {
     it('marks the run unhealthy with its reasons, emits one crawl_unhealthy event with its webhook delivery, and leaves every stored record as it was', async () => {
-      const meta = ({ lastFetchedAt, goneSince, ...q }: Awaited<ReturnType<typeof getQuestions>>[number]) => q;
+      const meta = ({ lastFetchedAt, ...q }: Awaited<ReturnType<typeof getQuestions>>[number]) => q;
       const before = (await getQuestions(t.db, fake.ids())).map(meta);
       const changesBefore = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM changes');
       expect(before).toHaveLength(30);

@@ -68,7 +68,7 @@ describe('change history over crawls of a changing Senate', () => {
   it('records the edits of the Senate as changes and the events they mean', async () => {
     const pending = fake.ids().filter((id) => {
       const p = fake.groundTruth(id)!;
-      return p.fr.status === 'pending' && p.nl.repairs === 0 && p.fr.keywords.length > 0 && p.fr.relations.length === 0;
+      return p.fr.status === 'pending' && p.nl.repairs === 0 && p.fr.answerDeadline !== null && p.fr.relations.length === 0;
     });
     expect(pending.length, 'pending questions to edit (a precondition)').toBeGreaterThanOrEqual(8);
     [picked.frThenNl, picked.both, picked.closed, picked.reminder, picked.deadline, picked.subject, picked.text, picked.vanished] = pending as [string, string, string, string, string, string, string, string];
@@ -87,8 +87,10 @@ describe('change history over crawls of a changing Senate', () => {
     edit(fake, picked.text, (p, l) => {
       if (l === 'nl') p.questionText = `${p.questionText}\n\nBijkomende vraag.`;
     });
-    edit(fake, picked.vanished, (p, l) => {
-      if (l === 'fr') p.keywords = [];
+    // A field the quality judge does not hold a page back for (it does for a lost subject,
+    // keywords, texts or answer): the printed deadline.
+    edit(fake, picked.vanished, (p) => {
+      p.answerDeadline = null;
     });
 
     const run = await crawlInProcess(fake, t.db, { env: ENV, full: true });
@@ -113,11 +115,11 @@ describe('change history over crawls of a changing Senate', () => {
     const { rows: [evidence] } = await t.db.query<{ question_id: string; lang: string }>('SELECT question_id, lang FROM fetches WHERE id = $1', [subject[0]!.fetch_id]);
     expect(evidence).toEqual({ question_id: picked.subject, lang: 'fr' });
 
-    // The vanished keywords stay stored, recorded as missing.
+    // The vanished deadline stays stored, recorded as missing.
     const stored = (await getQuestion(t.db, picked.vanished))!;
-    expect(stored.texts.fr!.keywords.length).toBeGreaterThan(0);
+    expect(stored.answerDeadline).not.toBeNull();
     const { rows: missing } = await t.db.query<{ field: string; kind: string }>('SELECT field, kind FROM changes WHERE question_id = $1', [picked.vanished]);
-    expect(missing).toEqual([{ field: 'keywords', kind: 'source_field_missing' }]);
+    expect(missing).toEqual([{ field: 'answerDeadline', kind: 'source_field_missing' }]);
   }, 120_000);
 
   it('records the translation arriving a day later as translation_arrived', async () => {
@@ -143,9 +145,20 @@ describe('change history over crawls of a changing Senate', () => {
     expect(await totals()).toEqual(before);
   }, 120_000);
 
+  it('writes question_gone once when a question is no longer served', async () => {
+    const gone = fake.ids().find((id) => !Object.values(picked).includes(id))!;
+    fake.removeQuestion(gone);
+    const env = { ...ENV, GONE_AFTER_MISSES: '1', GONE_AFTER_DAYS: '0' };
+    await crawlInProcess(fake, t.db, { env, full: true });
+    await crawlInProcess(fake, t.db, { env, full: true });
+    expect(await eventsOf(gone)).toEqual(['question_new', 'question_gone']);
+    expect((await getQuestion(t.db, gone))!.goneSince).toBeInstanceOf(Date);
+  }, 120_000);
+
   it('reproduces every question stored, replaying its changes from its first version', async () => {
-    const stored = await getQuestions(t.db, fake.ids());
-    expect(stored).toHaveLength(fake.ids().length);
+    const { rows: all } = await t.db.query<{ id: string }>('SELECT id FROM questions');
+    const stored = await getQuestions(t.db, all.map((r) => r.id));
+    expect(stored).toHaveLength(fake.ids().length + 1);
     const { rows } = await t.db.query<{ n: number }>('SELECT count(DISTINCT question_id)::int AS n FROM changes');
     expect(rows[0]!.n, 'questions with changes (a precondition)').toBeGreaterThanOrEqual(8);
     for (const q of stored) {

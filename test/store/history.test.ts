@@ -45,14 +45,25 @@ describe('planHistory', () => {
   });
 
   describe('when a text changes only in whitespace', () => {
-    it('stores it as printed, as a reformatted row, and raises no event', () => {
+    const reformatted = () => {
       const after = pending();
       after.texts.fr!.questionText = after.texts.fr!.questionText.replace('\n\n', ' \n\n  ');
       after.texts.nl!.subject = `  ${after.texts.nl!.subject!.replace(' - ', '\u00a0-  ')}`;
-      const plan = planHistory(pending(), after, senate);
+      return after;
+    };
+
+    it('on the page of the Senate, writes nothing and keeps the stored text (formatting churn is not a change)', () => {
+      const plan = planHistory(pending(), reformatted(), senate);
+      expect(plan.changes).toEqual([]);
+      expect(plan.events).toEqual([]);
+      expect(plan.record).toEqual(pending());
+    });
+
+    it('read so by a newer parser, stores it as a reformatted row, with no event', () => {
+      const plan = planHistory(pending(), reformatted(), { cause: 'parser' });
       expect(rows(plan)).toEqual(['reformatted fr|questionText', 'reformatted nl|subject']);
       expect(plan.events).toEqual([]);
-      expect(plan.record.texts.nl!.subject).toBe(after.texts.nl!.subject);
+      expect(plan.record.texts.nl!.subject).toBe(reformatted().texts.nl!.subject);
     });
   });
 
@@ -292,6 +303,17 @@ describe.each([
       expect(rows).toEqual([{ lang: 'fr', field: 'subject', kind: 'source_field_missing', old_value: pending().texts.fr!.subject, new_value: null }]);
       expect(await eventTypes()).toEqual(['question_new']);
       await replayMatches('8-100');
+    });
+  });
+
+  describe('when the Senate reprints a text with other whitespace', () => {
+    it('writes nothing and keeps the stored text, crawl after crawl', async () => {
+      await upsertQuestion(t.db, pending(), ctx());
+      const reprinted = pending();
+      reprinted.texts.fr!.questionText = reprinted.texts.fr!.questionText.replace('\n\n', '\n\n\n ');
+      for (let i = 0; i < 2; i++) expect(await upsertQuestion(t.db, reprinted, ctx())).toBe('unchanged');
+      expect((await getQuestion(t.db, '8-100'))!.texts.fr!.questionText).toBe(pending().texts.fr!.questionText);
+      expect([await count('changes'), await count('events')]).toEqual([0, 1]);
     });
   });
 

@@ -11,10 +11,7 @@ import { bullLaneEnqueue, createQueues, createRecrawlQueue } from '../../../work
 import { createInProcessRunner } from '../../../workers/in-process.ts';
 import { closeRedis, redisConnection } from '../../../workers/redis.ts';
 import { createPoliteFetcher } from '../../crawl/polite-fetcher.ts';
-import { dashboardPlugin } from '../../http/dashboard/plugin.ts';
-import { healthPlugin } from '../../http/health.ts';
-import { metricsPlugin } from '../../http/metrics.ts';
-import { queuesBoardPlugin } from '../../http/queues-board.ts';
+import { operationsPlugins } from '../../http/operations.ts';
 import { recrawlVia, type Recrawler } from '../../http/recrawl.ts';
 import { buildServer, type ServerPlugin } from '../../http/server.ts';
 import { createLogger } from '../../util/logger.ts';
@@ -43,7 +40,8 @@ export async function serve(opts: ServeOptions, io: Io): Promise<void> {
   };
   try {
     let recrawl: Recrawler;
-    const plugins: ServerPlugin[] = [(app) => app.register(dashboardPlugin, { db, config })];
+    // The dashboard at the root, /metrics, /healthz and /readyz, and (with Redis) the read-only queue board.
+    let plugins: ServerPlugin[];
     if (config.redisUrl) {
       const connection = redisConnection(config.redisUrl, { logger, label: 'serve' });
       const queues = [...Object.values(createQueues(connection, { prefix: config.queuePrefix }))];
@@ -56,20 +54,13 @@ export async function serve(opts: ServeOptions, io: Io): Promise<void> {
         },
       ]);
       recrawl = recrawlVia(db, bullLaneEnqueue(db, recrawlQueue), { runner: 'bullmq' });
-      plugins.push(
-        (app) => app.register(metricsPlugin, { db, queues: [...queues, recrawlQueue] }),
-        (app) => app.register(healthPlugin, { db, redis: connection }),
-        (app) => app.register(queuesBoardPlugin, { queues: [...queues, recrawlQueue], token: config.apiToken }),
-      );
+      plugins = operationsPlugins({ queues: [...queues, recrawlQueue], redis: connection });
     } else {
       const fetcher = createPoliteFetcher({ config, logger, db });
       const runner = createInProcessRunner({ config, db, fetcher, logger, concurrency: config.workerConcurrency });
       cleanups.unshift(['runner', () => runner.close()], ['fetcher', () => fetcher.close()]);
       recrawl = recrawlVia(db, (runId, jobs) => runner.enqueue(runId, jobs), { runner: 'in-process', host: hostname(), pid: process.pid });
-      plugins.push(
-        (app) => app.register(metricsPlugin, { db }),
-        (app) => app.register(healthPlugin, { db }),
-      );
+      plugins = operationsPlugins();
     }
     const app = await buildServer({ db, config, logger, recrawl, plugins });
     cleanups.unshift(['http', () => app.close()]);

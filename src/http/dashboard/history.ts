@@ -4,7 +4,7 @@
  * without colour). jsdiff's word diff rather than our own: it is the well-kept one.
  */
 import { diffWords } from 'diff';
-import type { HistoryEntry } from '../../store/dashboard.ts';
+import type { QuestionChange } from '../../store/monitoring.ts';
 import { html, when, type SafeHtml } from './html.ts';
 
 function asText(v: unknown): string {
@@ -23,9 +23,9 @@ export function wordDiff(oldValue: unknown, newValue: unknown): SafeHtml {
   return html`<div class="diff">${parts.map((p) => (p.added ? html`<ins>${p.value}</ins>` : p.removed ? html`<del>${p.value}</del>` : p.value))}</div>`;
 }
 
-export function historyList(entries: readonly HistoryEntry[]): SafeHtml {
+export function historyList(entries: readonly QuestionChange[]): SafeHtml {
   if (entries.length === 0) return html`<p class="muted">No change since the question was first stored.</p>`;
   return html`<ol class="history">${entries.map(
-    (e) => html`<li><h3>${e.field}${e.lang ? ` (${e.lang.toUpperCase()})` : ''} <span class="muted">· ${when(e.observedAt)}${e.cause === 'parser' ? ' · read again by a newer parser' : ''}${e.kind === 'source_field_missing' ? ' · no longer on the page; the stored value was kept' : ''}</span></h3>${wordDiff(e.oldValue, e.newValue)}</li>`,
+    (e) => html`<li><h3>${e.field}${e.lang ? ` (${e.lang.toUpperCase()})` : ''} <span class="muted">· ${when(e.observedAt)}${e.cause === 'parser' ? ' · read again by a newer parser' : ''}${e.kind === 'source_field_missing' ? ' · no longer on the page; the stored value was kept' : ''}</span></h3>${wordDiff(e.old, e.new)}</li>`,
   )}</ol>`;
 }

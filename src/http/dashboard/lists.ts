@@ -1,7 +1,79 @@
 /** Lists of questions as tables, shared by the home and search pages. */
-import type { QuestionLine } from '../../store/dashboard.ts';
-import type { RunWithHealth } from '../../store/dashboard.ts';
+import type { AnswerArrival, PendingQuestion } from '../../store/monitoring.ts';
+import type { CrawlRun } from '../../store/runs.ts';
+import type { QuestionSummary } from '../../store/search.ts';
 import { day, html, when, type SafeHtml } from './html.ts';
+
+/** One line of a list of questions, whichever read it came from. */
+export interface QuestionLine {
+  id: string;
+  status: string;
+  sentDate: string | null;
+  answerDeadline: string | null;
+  deadlineEstimated: boolean;
+  answerDate: string | null;
+  authorName: string | null;
+  authorParty: string | null;
+  subjectFr: string | null;
+  subjectNl: string | null;
+  addresseeFr: string | null;
+  addresseeNl: string | null;
+  daysLate: number | null;
+}
+
+export function pendingLine(q: PendingQuestion): QuestionLine {
+  return {
+    id: q.id,
+    status: 'pending',
+    sentDate: q.sentDate,
+    answerDeadline: q.deadline,
+    deadlineEstimated: q.deadlineEstimated,
+    answerDate: null,
+    authorName: q.author,
+    authorParty: q.party,
+    subjectFr: q.subject.fr,
+    subjectNl: q.subject.nl,
+    addresseeFr: q.addressee.fr,
+    addresseeNl: q.addressee.nl,
+    daysLate: q.daysOverdue,
+  };
+}
+
+export function arrivalLine(a: AnswerArrival): QuestionLine {
+  return {
+    id: a.questionId,
+    status: 'answered',
+    sentDate: null,
+    answerDeadline: null,
+    deadlineEstimated: false,
+    answerDate: a.answerDate,
+    authorName: a.author,
+    authorParty: a.party,
+    subjectFr: a.subject.fr,
+    subjectNl: a.subject.nl,
+    addresseeFr: a.addressee.fr,
+    addresseeNl: a.addressee.nl,
+    daysLate: null,
+  };
+}
+
+export function summaryLine(q: QuestionSummary): QuestionLine {
+  return {
+    id: q.id,
+    status: q.status,
+    sentDate: q.sentDate,
+    answerDeadline: q.answerDeadline,
+    deadlineEstimated: false,
+    answerDate: q.answerDate,
+    authorName: q.author.name,
+    authorParty: q.author.party,
+    subjectFr: q.texts.fr?.subject ?? null,
+    subjectNl: q.texts.nl?.subject ?? null,
+    addresseeFr: q.texts.fr?.addressee ?? null,
+    addresseeNl: q.texts.nl?.addressee ?? null,
+    daysLate: null,
+  };
+}
 
 const STATUS_CLASS: Record<string, string> = { pending: 'warn', answered: 'good', closed: '', lapsed: '', requalified: '' };
 
@@ -28,9 +100,9 @@ export function questionTable(lines: readonly QuestionLine[], o: ListOptions): S
   const last = (l: QuestionLine) => {
     switch (o.show) {
       case 'overdue':
-        return html`<td class="late">${l.daysLate} days (deadline ${day(l.answerDeadline)})</td>`;
+        return html`<td class="late">${l.daysLate} days (deadline ${day(l.answerDeadline)}${l.deadlineEstimated ? ', estimated' : ''})</td>`;
       case 'pending':
-        return html`<td>${day(l.answerDeadline)}</td>`;
+        return html`<td>${day(l.answerDeadline)}${l.deadlineEstimated ? ' (estimated)' : ''}</td>`;
       case 'answered':
         return html`<td>${day(l.answerDate)}</td>`;
       case 'status':
@@ -46,7 +118,7 @@ export function questionTable(lines: readonly QuestionLine[], o: ListOptions): S
 </table></div>`;
 }
 
-export function runSummary(run: RunWithHealth | null): SafeHtml {
+export function runSummary(run: CrawlRun | null): SafeHtml {
   if (!run) return html`<p class="muted">No run yet.</p>`;
   const health =
     run.health === 'unhealthy'

@@ -7,22 +7,16 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Config } from '../../../config/index.ts';
+import { describeAddresseeKey } from '../../senate/addressee.ts';
 import { parseQuestionId } from '../../senate/urls.ts';
-import {
-  lastRun,
-  latenessByAddressee,
-  overdueLines,
-  pendingLines,
-  questionHistory,
-  recentAnswerLines,
-  searchLines,
-  storedIds,
-} from '../../store/dashboard.ts';
+import { lastRun } from '../../store/dashboard.ts';
 import type { Db } from '../../store/db.ts';
+import { answersSince, latenessByAddressee, overdueQuestions, pendingQuestions, questionHistory } from '../../store/monitoring.ts';
 import { getQuestion } from '../../store/questions.ts';
+import { searchQuestions, storedIds } from '../../store/search.ts';
 import { barChart } from './chart.ts';
 import { html, layout, type Page } from './html.ts';
-import { questionTable, runSummary } from './lists.ts';
+import { arrivalLine, pendingLine, questionTable, runSummary, summaryLine } from './lists.ts';
 import { questionPage } from './question-page.ts';
 import { DASHBOARD_CSS } from './style.ts';
 
@@ -43,6 +37,7 @@ export async function dashboardPlugin(app: FastifyInstance, opts: DashboardOptio
   const { db } = opts;
   const base = app.prefix;
   const recentDays = opts.recentAnswerDays ?? 14;
+  const deadlineEstimateDays = opts.config.deadlineEstimateDays;
   const limit = opts.listLimit ?? 20;
 
   const send = (reply: FastifyReply, page: Omit<Page, 'base'>, status = 200) =>
@@ -59,7 +54,13 @@ export async function dashboardPlugin(app: FastifyInstance, opts: DashboardOptio
   );
 
   app.get('/', async (_req, reply) => {
-    const [overdue, pending, answers, run] = await Promise.all([overdueLines(db, limit), pendingLines(db, limit), recentAnswerLines(db, recentDays, limit), lastRun(db)]);
+    const now = new Date();
+    // One after the other: each monitoring read first brings the addressee keys up to date.
+    const overdue = await overdueQuestions(db, {}, { deadlineEstimateDays, now });
+    const pending = (await pendingQuestions(db, {}, { deadlineEstimateDays, now })).filter((q) => !(q.daysOverdue !== null && q.daysOverdue > 0));
+    const answers = (await answersSince(db, new Date(now.getTime() - recentDays * 86_400_000))).reverse();
+    const run = await lastRun(db);
+    const first = (n: number) => (n > limit ? `; the first ${limit}` : '');
     return send(reply, {
       title: 'Overview',
       current: 'home',
@@ -67,33 +68,41 @@ export async function dashboardPlugin(app: FastifyInstance, opts: DashboardOptio
 <div class="cards">
 <section class="card" aria-labelledby="h-run"><h2 id="h-run">Last run</h2>${runSummary(run)}</section>
 <section class="card" aria-labelledby="h-counts"><h2 id="h-counts">Open questions</h2>
-<dl class="facts"><dt>Overdue</dt><dd class="late">${overdue.total}</dd><dt>Pending, within deadline</dt><dd>${pending.total}</dd><dt>Answers in the last ${recentDays} days</dt><dd>${answers.length}</dd></dl>
+<dl class="facts"><dt>Overdue</dt><dd class="late">${overdue.length}</dd><dt>Pending, within deadline</dt><dd>${pending.length}</dd><dt>Answers in the last ${recentDays} days</dt><dd>${answers.length}</dd></dl>
 <p><a href="${base}/lateness">Lateness by minister</a></p></section>
 </div>
-<section aria-labelledby="h-overdue"><h2 id="h-overdue">Overdue questions (${overdue.total})</h2>
-${questionTable(overdue.lines, { base, caption: `Pending past their answer deadline, the longest overdue first${overdue.total > limit ? `; the first ${limit}` : ''}`, show: 'overdue' })}</section>
-<section aria-labelledby="h-answers"><h2 id="h-answers">Answers arrived in the last ${recentDays} days</h2>
-${questionTable(answers, { base, caption: 'The newest answer first', show: 'answered' })}</section>
-<section aria-labelledby="h-pending"><h2 id="h-pending">Pending questions (${pending.total})</h2>
-${questionTable(pending.lines, { base, caption: `Within their deadline, the newest first${pending.total > limit ? `; the first ${limit}` : ''}`, show: 'pending' })}</section>`,
+<section aria-labelledby="h-overdue"><h2 id="h-overdue">Overdue questions (${overdue.length})</h2>
+${questionTable(overdue.slice(0, limit).map(pendingLine), { base, caption: `Pending past their answer deadline, the longest overdue first${first(overdue.length)}`, show: 'overdue' })}</section>
+<section aria-labelledby="h-answers"><h2 id="h-answers">Answers arrived in the last ${recentDays} days (${answers.length})</h2>
+${questionTable(answers.slice(0, limit).map(arrivalLine), { base, caption: `The latest arrival first${first(answers.length)}`, show: 'answered' })}</section>
+<section aria-labelledby="h-pending"><h2 id="h-pending">Pending questions (${pending.length})</h2>
+${questionTable(pending.slice(0, limit).map(pendingLine), { base, caption: `Within their deadline, the longest waiting first${first(pending.length)}`, show: 'pending' })}</section>`,
     });
   });
 
   app.get('/lateness', async (_req, reply) => {
-    const rows = await latenessByAddressee(db);
-    const charted = rows.filter((r) => r.overdue > 0 || r.answeredLate > 0).slice(0, 15);
+    const rows = await latenessByAddressee(db, {}, { deadlineEstimateDays });
+    const name = (r: (typeof rows)[number]) => r.names.fr ?? r.names.nl ?? describeAddresseeKey(r.addresseeKey);
+    const late = (r: (typeof rows)[number]) => (r.shareByDeadline === null ? null : Math.round((1 - r.shareByDeadline) * 100));
+    const charted = rows
+      .filter((r) => r.due > 0)
+      .map((r) => ({ label: name(r), value: late(r)! }))
+      .sort((a, b) => b.value - a.value || a.label.localeCompare(b.label))
+      .slice(0, 15);
     return send(reply, {
       title: 'Lateness by minister',
       current: 'lateness',
       body: html`<h1>Lateness by minister</h1>
 <div class="chart-and-table">
-<figure class="chart"><figcaption>Questions now past their deadline without an answer, per minister</figcaption>
-${charted.length > 0 ? barChart(charted.map((r) => ({ label: r.addressee, value: r.overdue })), { title: 'Overdue questions per minister', unit: 'overdue' }) : html`<p class="muted">No minister is late.</p>`}
+<figure class="chart"><figcaption>Share of the questions due that were not answered by their deadline, per minister</figcaption>
+${charted.length > 0 ? barChart(charted, { title: 'Questions not answered by the deadline, per minister (%)', unit: '% late' }) : html`<p class="muted">No question is due yet.</p>`}
 </figure>
 <div class="scroll"><table>
-<caption class="muted">Per minister: questions, answers, late answers and overdue questions</caption>
-<thead><tr><th scope="col">Minister</th><th scope="col" class="num">Questions</th><th scope="col" class="num">Answered</th><th scope="col" class="num">Answered late</th><th scope="col" class="num">Overdue now</th><th scope="col" class="num">Mean days to answer</th></tr></thead>
-<tbody>${rows.map((r) => html`<tr><th scope="row">${r.addressee}</th><td class="num">${r.questions}</td><td class="num">${r.answered}</td><td class="num">${r.answeredLate}</td><td class="num${r.overdue > 0 ? ' late' : ''}">${r.overdue}</td><td class="num">${r.meanDaysToAnswer ?? '—'}</td></tr>`)}</tbody>
+<caption class="muted">Per minister: questions asked, answered, waiting, answered by the deadline, median days to answer, the oldest unanswered</caption>
+<thead><tr><th scope="col">Minister</th><th scope="col" class="num">Asked</th><th scope="col" class="num">Answered</th><th scope="col" class="num">Pending</th><th scope="col" class="num">Answered by deadline</th><th scope="col" class="num">Median days to answer</th><th scope="col">Oldest unanswered</th></tr></thead>
+<tbody>${rows.map(
+        (r) => html`<tr><th scope="row">${name(r)}</th><td class="num">${r.asked}</td><td class="num">${r.answered}</td><td class="num">${r.pending}</td><td class="num${(late(r) ?? 0) > 50 ? ' late' : ''}">${r.answeredByDeadline} of ${r.due}${r.shareByDeadline === null ? '' : ` (${Math.round(r.shareByDeadline * 100)} %)`}</td><td class="num">${r.medianDaysToAnswer ?? '—'}</td><td>${r.oldestUnanswered ? html`<a href="${base}/questions/${r.oldestUnanswered.id}">${r.oldestUnanswered.id}</a>${r.oldestUnanswered.daysWaiting === null ? '' : `, ${r.oldestUnanswered.daysWaiting} days`}` : '—'}</td></tr>`,
+      )}</tbody>
 </table></div>
 </div>`,
     });
@@ -109,20 +118,23 @@ ${charted.length > 0 ? barChart(charted.map((r) => ({ label: r.addressee, value:
       return send(reply, { title: `Question ${id}`, body: html`<h1>Question ${id}</h1><p>This question is not stored (yet): the next crawl that finds it will store it.</p>` }, 404);
     }
     const targets = q.relations.flatMap((r) => (r.target ? [r.target] : []));
-    const [history, stored] = await Promise.all([questionHistory(db, id), storedIds(db, targets)]);
+    const [history, stored] = await Promise.all([questionHistory(db, id).then((h) => h?.changes ?? []), storedIds(db, targets)]);
     return send(reply, { title: `Question ${id}`, body: questionPage(q, history, stored, base) });
   });
 
   app.get<{ Querystring: { q?: string } }>('/search', async (req, reply) => {
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
-    const lines = q ? await searchLines(db, q, SEARCH_LIMIT) : [];
+    // A question number goes straight to its page.
+    if (parseQuestionId(q)) return reply.redirect(`${base}/questions/${q}`, 303);
+    // The API's full-text search: both languages, stemmed (french and dutch configurations).
+    const found = q ? (await searchQuestions(db, { q }, { limit: SEARCH_LIMIT, sort: '-sent' })).items : [];
     return send(reply, {
       title: q ? `Search: ${q}` : 'Search',
       current: 'search',
       query: q,
       body: q
-        ? html`<h1>Search: ${q}</h1>${questionTable(lines, { base, caption: `${lines.length === SEARCH_LIMIT ? `The first ${SEARCH_LIMIT}` : lines.length} question(s) found`, show: 'status' })}`
-        : html`<h1>Search</h1><p>Type words of a subject, a question or an answer (in French or Dutch), an author, or a number like 8-123.</p>`,
+        ? html`<h1>Search: ${q}</h1>${questionTable(found.map(summaryLine), { base, caption: `${found.length === SEARCH_LIMIT ? `The first ${SEARCH_LIMIT}` : found.length} question(s) found, the newest first`, show: 'status' })}`
+        : html`<h1>Search</h1><p>Type words of a subject, a question or an answer, in French or in Dutch (“quoted phrases”, or, -word), or a number like 8-123.</p>`,
     });
   });
 }

@@ -1,6 +1,6 @@
 /** One question: FR and NL side by side, chronology, relations as links, the answer, the history. */
 import type { Lang, QuestionTexts } from '../../senate/question-record.ts';
-import type { HistoryEntry } from '../../store/dashboard.ts';
+import type { QuestionChange } from '../../store/monitoring.ts';
 import type { StoredQuestion } from '../../store/questions.ts';
 import { day, html, trusted, type SafeHtml } from './html.ts';
 import { historyList } from './history.ts';
@@ -41,7 +41,7 @@ ${answer(t)}
 </section>`;
 }
 
-export function questionPage(q: StoredQuestion, history: readonly HistoryEntry[], stored: ReadonlySet<string>, base: string): SafeHtml {
+export function questionPage(q: StoredQuestion, history: readonly QuestionChange[], stored: ReadonlySet<string>, base: string): SafeHtml {
   const subject = q.texts.fr?.subject ?? q.texts.nl?.subject ?? '';
   return html`<h1>Question ${q.id}${subject ? html` <span class="muted">· ${subject}</span>` : ''}</h1>
 <dl class="facts">
