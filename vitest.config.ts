@@ -25,6 +25,8 @@ const UNIT = [
   'test/cli/monitoring-options.test.ts',
   'test/notify/signature.test.ts',
   'test/notify/retry-schedule.test.ts',
+  'test/http/atom.test.ts',
+  'test/export/format.test.ts',
   'test/jobs/judge-run-rules.test.ts',
   'test/http/sanitize.test.ts',
 ];

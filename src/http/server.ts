@@ -85,6 +85,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         { name: 'exports', description: 'Every question, streamed' },
       ],
     },
+    // Only the API: the dashboard's pages, /metrics and the health checks have no tags.
+    hideUntagged: true,
     // Components are named after their $id (Question, Problem…) rather than def-0, def-1.
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });

@@ -327,6 +327,11 @@ describe('the HTTP API on PostgreSQL', () => {
         expect(Object.keys(doc.paths), path).toContain(path);
       }
       expect(doc.components.schemas.Problem).toBeDefined();
+      const operationIds = Object.values(doc.paths as Record<string, Record<string, { operationId?: string }>>).flatMap((ops) => Object.values(ops).map((o) => o.operationId));
+      expect(operationIds).toEqual(expect.arrayContaining(['listQuestions', 'getQuestion', 'recrawlQuestion', 'listEvents', 'getLateness', 'listRuns', 'answersFeed', 'exportCsv']));
+      expect(operationIds.every((id) => typeof id === 'string')).toBe(true);
+      // A plugin's untagged routes (the dashboard's pages, /metrics) are not part of the API.
+      expect(Object.keys(doc.paths)).not.toContain('/extra');
       expect(doc.paths['/api/questions/{id}/recrawl'].post.security).toEqual([{ bearer: [] }]);
     });
     it('has a reference page at /docs', async () => {

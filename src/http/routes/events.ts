@@ -27,6 +27,7 @@ export const eventRoutes: FastifyPluginAsync<RouteOptions> = async (app, { deps 
     {
       schema: {
         tags: ['monitoring'],
+        operationId: 'listEvents',
         summary: 'Events in sequence order',
         description:
           'Oldest first. `next` carries the last sequence number seen: poll it (even when `items` is empty) and no event is ever missed or seen twice.',

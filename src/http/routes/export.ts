@@ -20,6 +20,7 @@ export const exportRoutes: FastifyPluginAsync<RouteOptions> = async (app, { deps
       {
         schema: {
           tags: ['exports'],
+          operationId: format === 'csv' ? 'exportCsv' : 'exportJsonl',
           summary: format === 'csv' ? 'Every question as CSV (UTF-8, a header row, one row per question)' : 'Every question as JSON Lines (one object per line)',
           description: 'In legislature and number order; the same filters as /api/questions, and `since`. Streamed.',
           querystring: {

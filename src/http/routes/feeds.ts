@@ -23,6 +23,7 @@ interface FeedFilter {
 
 interface Feed {
   path: string;
+  operationId: string;
   title: string;
   subtitle: string;
   entries(db: Db, filter: FeedFilter, base: string): Promise<AtomEntry[]>;
@@ -48,6 +49,7 @@ const byline = (name: string | null, party: string | null) => (name ? `${name}${
 const FEEDS: Feed[] = [
   {
     path: '/feeds/answers.atom',
+    operationId: 'answersFeed',
     title: "Answers to the Belgian Senate's written questions",
     subtitle: 'One entry per answer that arrived (in a language).',
     async entries(db, filter, base) {
@@ -73,6 +75,7 @@ const FEEDS: Feed[] = [
   },
   {
     path: '/feeds/questions.atom',
+    operationId: 'questionsFeed',
     title: 'New written questions in the Belgian Senate',
     subtitle: 'One entry per question first seen.',
     async entries(db, filter, base) {
@@ -101,6 +104,7 @@ export const feedRoutes: FastifyPluginAsync<RouteOptions> = async (app, { deps }
       {
         schema: {
           tags: ['feeds'],
+          operationId: feed.operationId,
           summary: feed.title,
           description: `${feed.subtitle} Newest first. Entry ids are the events' stable ids (urn:senate-questions:event:…).`,
           querystring: {

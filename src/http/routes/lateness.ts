@@ -13,6 +13,7 @@ export const latenessRoutes: FastifyPluginAsync<RouteOptions> = async (app, { de
     {
       schema: {
         tags: ['monitoring'],
+        operationId: 'getLateness',
         summary: 'Per addressee: asked, answered, median days to answer, share answered by the deadline, oldest unanswered',
         description: 'Deadlines are the printed ones, or the date sent plus DEADLINE_ESTIMATE_DAYS; days in Brussels time. Most asked first.',
         querystring: { type: 'object', additionalProperties: false, properties: { legislature: { type: 'integer', minimum: 1, maximum: 99 } } },

@@ -100,6 +100,7 @@ export const questionRoutes: FastifyPluginAsync<RouteOptions> = async (app, { de
     {
       schema: {
         tags: ['questions'],
+        operationId: 'listQuestions',
         summary: 'Search questions',
         description: 'Filters combine with AND. Pages follow each other by `next` (keyset: no duplicate and no gap while paging).',
         querystring: {
@@ -144,6 +145,7 @@ export const questionRoutes: FastifyPluginAsync<RouteOptions> = async (app, { de
     {
       schema: {
         tags: ['questions'],
+        operationId: 'getQuestion',
         summary: 'One question: both languages, chronology, relations, change history',
         params: {
           type: 'object',

@@ -38,6 +38,7 @@ export const recrawlRoutes: FastifyPluginAsync<RouteOptions> = async (app, { dep
     {
       schema: {
         tags: ['questions'],
+        operationId: 'recrawlQuestion',
         summary: 'Recrawl one question now',
         security: [{ bearer: [] }],
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: questionIdPattern } } },

@@ -14,6 +14,7 @@ export const runRoutes: FastifyPluginAsync<RouteOptions> = async (app, { deps })
     {
       schema: {
         tags: ['monitoring'],
+        operationId: 'listRuns',
         summary: 'The most recent runs, newest first',
         querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 20 } } },
         response: {
@@ -30,6 +31,7 @@ export const runRoutes: FastifyPluginAsync<RouteOptions> = async (app, { deps })
     {
       schema: {
         tags: ['monitoring'],
+        operationId: 'getRun',
         summary: 'One run',
         params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
         response: { 200: { $ref: 'Run#' }, ...problemResponses(400, 404) },
