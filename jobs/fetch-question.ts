@@ -17,7 +17,7 @@ import { questionUrl } from '../src/senate/urls.ts';
 import { getFetch, getValidatorsBatch, loadBody, saveValidatorsBatch, setFetchOutcome, validatorsFrom, type Validators } from '../src/store/archive.ts';
 import { isGone, markSeen, recordMiss } from '../src/store/misses.ts';
 import { recordGone } from '../src/store/history.ts';
-import { getQuestionIfStored, markFetched, upsertQuestion, type StoredQuestion } from '../src/store/questions.ts';
+import { createdInRun, getQuestionIfStored, markFetched, upsertQuestion, type StoredQuestion } from '../src/store/questions.ts';
 import { coerceError } from '../src/util/errors.ts';
 import { emptyCounters, fetchPage, received, type Counters, type FetchedPage } from './fetch-page.ts';
 import { followRelations } from './follow-relations.ts';
@@ -96,7 +96,9 @@ export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): P
   const base = { requests: counters.requests, bytes: counters.bytes, notModified: counters.notModified };
 
   if (LANGS.every((l) => outcomes[l].kind === 'unchanged')) {
-    if (await markFetched(ctx.db, data.id, { runId: data.runId, endpoints: ctx.config.webhooks })) return { outcome: 'unchanged', counters: { ...base, questionsUnchanged: 1 } };
+    if (await markFetched(ctx.db, data.id, { runId: data.runId, endpoints: ctx.config.webhooks })) {
+      return (await createdInRun(ctx.db, data.id, data.runId)) ? { outcome: 'new', counters: { ...base, questionsNew: 1 } } : { outcome: 'unchanged', counters: { ...base, questionsUnchanged: 1 } };
+    }
     // Not stored although the Senate says unchanged (a worker died after archiving): store it from the archive.
   }
 
@@ -183,8 +185,11 @@ export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): P
     log.error({ failures: Object.fromEntries(Object.entries(failures).map(([l, e]) => [l, e.message])) }, 'stored what was good; a language failed or was held back');
     return { outcome: failedOutcome(failures), counters: { ...base, questionsFailed: 1 } };
   }
-  const key = outcome === 'new' ? 'questionsNew' : outcome === 'changed' ? 'questionsChanged' : 'questionsUnchanged';
-  return { outcome, counters: { ...base, [key]: 1 } };
+  // A retry of a job whose first attempt stored the question but could not record its end (the
+  // database went away between the two) finds it unchanged: it is still this run's new question.
+  const isNew = outcome === 'new' || (outcome === 'unchanged' && (await createdInRun(ctx.db, data.id, data.runId)));
+  const key = isNew ? 'questionsNew' : outcome === 'changed' ? 'questionsChanged' : 'questionsUnchanged';
+  return { outcome: isNew ? 'new' : outcome, counters: { ...base, [key]: 1 } };
 }
 
 /**

@@ -399,6 +399,13 @@ export async function storedFetchIds(db: Queryable, id: string): Promise<Partial
   return Object.fromEntries(rows.map((r) => [r.lang, r.fetch_id === null ? null : Number(r.fetch_id)]));
 }
 
+/** Whether run `runId` stored the question's first version (question_origins; false without change history). */
+export async function createdInRun(db: Queryable, id: string, runId: number | null | undefined): Promise<boolean> {
+  if (runId === null || runId === undefined) return false;
+  const { rows } = await db.query('SELECT 1 FROM question_origins WHERE question_id = $1 AND run_id = $2', [id, runId]);
+  return rows.length > 0;
+}
+
 /** Of `ids`, the ones not stored yet (in the order given). */
 export async function idsNotStored(db: Queryable, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
