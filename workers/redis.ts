@@ -8,6 +8,7 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../src/util/logger.ts';
+import { sleep } from '../src/util/sleep.ts';
 
 /** Backoff between reconnection attempts: 200 ms more each time, at most 2 s. */
 const reconnectDelay = (times: number): number => Math.min(times * 200, 2_000);
@@ -128,21 +129,6 @@ export async function waitForRedis(url: string, opts: WaitForRedisOptions = {}):
 
 function formatSeconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason as Error);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Closes a connection without waiting on a Redis that is away (QUIT would wait in the offline queue). */

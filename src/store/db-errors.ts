@@ -6,6 +6,7 @@
  * the way graphile/worker does, and by pg's messages where pg gives no code.
  */
 import type { Queryable } from './db.ts';
+import { sleep } from '../util/sleep.ts';
 
 /** PostgreSQL (or the embedded database) cannot be reached right now; try again later. */
 export class DbUnavailableError extends Error {
@@ -126,22 +127,7 @@ export async function waitForDb(db: Pick<Queryable, 'query'>, opts: WaitForDbOpt
       if (!unavailable) throw e;
       opts.onWait?.({ attempt, delayMs: delay, error: unavailable });
     }
-    await sleepUnlessAborted(delay, opts.signal);
+    await sleep(delay, opts.signal);
     delay = Math.min(max, Math.round(delay * 1.5));
   }
-}
-
-function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason as Error);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
