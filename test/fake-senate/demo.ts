@@ -37,7 +37,8 @@ try {
   process.stdout.write(`$ senate-questions show 8-3\n${shown.id} (${shown.status}) by ${shown.author.name}\n  fr: ${shown.texts.fr?.subject}\n  nl: ${shown.texts.nl?.subject}\n`);
   // The demo's database is kept apart from ./data (the default): these are the commands that read it.
   const dataDir = path.relative(process.cwd(), env.DATA_DIR!) || '.';
-  process.stdout.write(`\nThe demo's data is in ${dataDir}. To look at it:\n  DATA_DIR=${dataDir} npx senate-questions runs\n  DATA_DIR=${dataDir} npx senate-questions show 8-3\n`);
+  const next = ['runs', 'show 8-3', 'pending', 'lateness', 'history 8-3', 'serve   # then open http://127.0.0.1:8080/'];
+  process.stdout.write(`\nThe demo's data is in ${dataDir}. To look at it:\n${next.map((c) => `  DATA_DIR=${dataDir} npx senate-questions ${c}\n`).join('')}`);
 } finally {
   await senate.close();
 }
