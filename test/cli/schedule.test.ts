@@ -33,7 +33,8 @@ describe('senate-questions schedule', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(
         "error: schedules need REDIS_URL: the fleet's workers run them. Without Redis (jobs in-process), run the crawl from cron instead:\n" +
-          'CRON_TZ=Europe/Brussels\n30 2 * * * cd /srv/senate && npx senate-questions crawl -l 7 -l 8 >> crawl.log 2>&1\n',
+          'CRON_TZ=Europe/Brussels\n30 2 * * * cd /srv/senate && npx senate-questions crawl -l 7 -l 8 >> crawl.log 2>&1\n' +
+          '*/15 * * * * cd /srv/senate && npx senate-questions watch --every-min 15 >> watch.log 2>&1\n',
       );
     });
 

@@ -44,6 +44,13 @@ export function defineCommands(program: Command, io: Io): void {
     .action(async (ids: string[], opts: { wait?: boolean }) => (await import('./recrawl.ts')).recrawl(ids, opts, io));
 
   program
+    .command('watch')
+    .description('One answer-watch run now: refetch the questions expecting an answer soon, within WATCH_REQUESTS_PER_HOUR (for cron without Redis; `schedule` installs it on the fleet)')
+    .option('--every-min <n>', 'minutes between two watch runs in your crontab: the run takes that share of the hourly budget (default 15)', wholeNumber('--every-min'))
+    .option('--wait', 'with REDIS_URL: follow the run to its end (always on without REDIS_URL)')
+    .action(async (opts: { everyMin?: number; wait?: boolean }) => (await import('./watch.ts')).watch(opts, io));
+
+  program
     .command('worker')
     .description('Run a worker process of the fleet (needs REDIS_URL); SIGTERM/SIGINT stop it gracefully, a second signal forces')
     .option('-c, --concurrency <n>', 'jobs at once (default WORKER_CONCURRENCY)', wholeNumber('--concurrency'))

@@ -110,11 +110,16 @@ async function show(queue: ReturnType<typeof createScheduleQueue>, io: Io, confi
   }
 }
 
-/** The crontab line that runs the same crawl in-process (the embedded default). */
+/** The crontab lines that run the same crawl, and the answer watch, in-process (the embedded default). */
 export function cronLine(opts: ScheduleOptions, legislatures: number[], io: Io): string {
   const tz = opts.tz ? `CRON_TZ=${opts.tz}\n` : '';
   const l = legislatures.map((n) => ` -l ${n}`).join('');
-  return `${tz}${opts.cron ?? '0 3 * * *'} cd ${shellQuote(io.cwd)} && npx senate-questions crawl${l} >> crawl.log 2>&1`;
+  const cd = `cd ${shellQuote(io.cwd)} && npx senate-questions`;
+  const crawl = `${tz}${opts.cron ?? '0 3 * * *'} ${cd} crawl${l} >> crawl.log 2>&1`;
+  const watchCron = opts.watch === false ? null : (opts.watchCron ?? DEFAULT_WATCH_CRON);
+  // Every 15 minutes by default: the watch run takes that share of WATCH_REQUESTS_PER_HOUR.
+  const every = watchCron?.match(/^\*\/(\d+) \* \* \* \*$/)?.[1];
+  return watchCron ? `${crawl}\n${watchCron} ${cd} watch${every ? ` --every-min ${every}` : ''} >> watch.log 2>&1` : crawl;
 }
 
 function shellQuote(s: string): string {
