@@ -211,7 +211,8 @@ async function upsertLatest(db: Db, q: QuestionInput, ctx: UpsertContext): Promi
 /**
  * What a question writes, as ONE statement of data-modifying CTEs (foreign keys are checked
  * at the end of the statement, after the row).
- * - `insert-new`: the row if its id is free (ON CONFLICT DO NOTHING), and its children only
+ * - `insert-new`: the row if its id is free (ON CONFLICT DO NOTHING on any key: under a race the
+ *   (legislature, number) index can be the one that meets the other insert), and its children only
  *   if it was; returns `inserted` 1 or 0.
  * - `upsert`: the row, the chronology when `chronology`, and the languages in `texts`. The
  *   CTEs all see one snapshot, so the chronology is upserted by (question_id, seq) and
@@ -252,7 +253,7 @@ function writeStatement(
   const insertQuestion = `INSERT INTO questions (${QUESTION_COLUMNS.map((c) => c.name).join(', ')}, content_sha256, parser_version,
                               first_seen_at, last_fetched_at, last_changed_at)
        VALUES (${questionValues.join(', ')}, ${hash}, ${parserVersion}, ${now}, ${now}, ${now})`;
-  const ctes: string[] = fresh ? [`q AS (${insertQuestion} ON CONFLICT (id) DO NOTHING RETURNING id)`] : [];
+  const ctes: string[] = fresh ? [`q AS (${insertQuestion} ON CONFLICT DO NOTHING RETURNING id)`] : [];
   if (fresh && w.origin) {
     ctes.push(
       `origin AS (
