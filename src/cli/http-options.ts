@@ -14,11 +14,3 @@ export function exportFormat(value: string): 'csv' | 'jsonl' {
   if (given !== 'csv' && given !== 'jsonl') throw new UsageError(`--format must be csv or jsonl (got ${JSON.stringify(value)})`);
   return given;
 }
-
-/** `--since <date|time>`: YYYY-MM-DD (midnight UTC) or an ISO 8601 time with its zone. */
-export function sinceTime(value: string): Date {
-  const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value);
-  const d = new Date(value);
-  if (!ok || Number.isNaN(d.getTime())) throw new UsageError(`--since takes a date (2024-05-01) or a time with its zone (2024-05-01T08:00:00Z), not ${JSON.stringify(value)}`);
-  return d;
-}

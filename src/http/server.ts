@@ -35,8 +35,6 @@ export interface ServerDeps {
    * answers 503. `serve` passes one that queues it on the fleet (REDIS_URL) or runs it here.
    */
   recrawl?: Recrawler | undefined;
-  /** The fleet's Redis, for plugins that show queues (unset on the embedded default). */
-  redis?: unknown;
   /**
    * More routes, added after the API's: the dashboard, /metrics, health checks. Each is called
    * once with the app and these deps and registers what it brings with the options it takes,
