@@ -17,7 +17,7 @@ import { questionUrl } from '../src/senate/urls.ts';
 import { getFetch, getValidatorsBatch, loadBody, saveValidatorsBatch, setFetchOutcome, validatorsFrom, type Validators } from '../src/store/archive.ts';
 import { isGone, markSeen, recordMiss } from '../src/store/misses.ts';
 import { recordGone } from '../src/store/history.ts';
-import { createdInRun, getQuestionIfStored, markFetched, upsertQuestion, type StoredQuestion } from '../src/store/questions.ts';
+import { createdInRun, getQuestionIfStored, markServedUnchanged, upsertQuestion, type StoredQuestion } from '../src/store/questions.ts';
 import { coerceError } from '../src/util/errors.ts';
 import { emptyCounters, fetchPage, received, type Counters, type FetchedPage } from './fetch-page.ts';
 import { followRelations } from './follow-relations.ts';
@@ -96,9 +96,8 @@ export async function fetchQuestion(ctx: JobContext, data: FetchQuestionData): P
   const base = { requests: counters.requests, bytes: counters.bytes, notModified: counters.notModified };
 
   if (LANGS.every((l) => outcomes[l].kind === 'unchanged')) {
-    if (await markFetched(ctx.db, data.id, { runId: data.runId, endpoints: ctx.config.webhooks })) {
-      return (await createdInRun(ctx.db, data.id, data.runId)) ? { outcome: 'new', counters: { ...base, questionsNew: 1 } } : { outcome: 'unchanged', counters: { ...base, questionsUnchanged: 1 } };
-    }
+    const served = await markServedUnchanged(ctx.db, data.id, { runId: data.runId, endpoints: ctx.config.webhooks });
+    if (served.stored) return served.createdInRun ? { outcome: 'new', counters: { ...base, questionsNew: 1 } } : { outcome: 'unchanged', counters: { ...base, questionsUnchanged: 1 } };
     // Not stored although the Senate says unchanged (a worker died after archiving): store it from the archive.
   }
 

@@ -379,18 +379,33 @@ export async function markFetched(
   id: string,
   ctx: { runId?: number | null; endpoints?: readonly WebhookEndpoint[] | undefined; now?: Date } = {},
 ): Promise<boolean> {
-  // Served (304): the question is not missing, and back (with its event) if it was gone.
+  return (await markServedUnchanged(db, id, ctx)).stored;
+}
+
+/**
+ * A question served unchanged (304): not missing, and back (with its event) if it was gone.
+ * `createdInRun`: run `ctx.runId` stored its first version (a retried job whose first attempt
+ * stored it before the database went away still counts it new). The usual case, a question not
+ * gone, is one statement; a gone one comes back in a transaction with its question_back event.
+ */
+export async function markServedUnchanged(
+  db: Db,
+  id: string,
+  ctx: { runId?: number | null; endpoints?: readonly WebhookEndpoint[] | undefined; now?: Date } = {},
+): Promise<{ stored: boolean; createdInRun: boolean }> {
+  const touch = `WITH seen AS (DELETE FROM question_misses WHERE question_id = $1)
+     UPDATE questions SET last_fetched_at = now(), gone_since = NULL WHERE id = $1`;
+  const createdHere = 'EXISTS (SELECT 1 FROM question_origins o WHERE o.question_id = $1 AND o.run_id = $2::bigint) AS created';
+  const runId = ctx.runId ?? null;
+  const { rows: [served] } = await db.query<{ created: boolean }>(`${touch} AND gone_since IS NULL RETURNING ${createdHere}`, [id, runId]);
+  if (served) return { stored: true, createdInRun: served.created };
   return db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ gone_since: Date | null }>('SELECT gone_since FROM questions WHERE id = $1 FOR UPDATE', [id]);
-    if (rows.length === 0) return false;
-    await tx.query(
-      `WITH seen AS (DELETE FROM question_misses WHERE question_id = $1)
-       UPDATE questions SET last_fetched_at = now(), gone_since = NULL WHERE id = $1`,
-      [id],
-    );
+    const { rows } = await tx.query<{ gone_since: Date | null; created: boolean }>(`SELECT gone_since, ${createdHere} FROM questions WHERE id = $1 FOR UPDATE`, [id, runId]);
+    if (rows.length === 0) return { stored: false, createdInRun: false };
+    await tx.query(touch, [id]);
     const goneSince = rows[0]!.gone_since;
-    if (goneSince) await writeQuestionBack(tx, id, goneSince, { now: ctx.now ?? new Date(), runId: ctx.runId ?? null, endpoints: ctx.endpoints });
-    return true;
+    if (goneSince) await writeQuestionBack(tx, id, goneSince, { now: ctx.now ?? new Date(), runId, endpoints: ctx.endpoints });
+    return { stored: true, createdInRun: rows[0]!.created };
   });
 }
 
